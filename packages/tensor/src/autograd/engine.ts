@@ -1,0 +1,147 @@
+/**
+ * Reverse-mode autodiff over the graph that ops record. One walk serves both `.backward()`
+ * (accumulate into leaves' `.grad`) and the functional transforms (return gradients of chosen
+ * tensors). Broadcast gradients are summed to their input's shape here, once, for every op.
+ */
+import { ValueError, fmtShape } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { astype, reshape } from '../ops/shape.js';
+import { setGradEnabled } from './mode.js';
+
+/** Options of one backward walk. */
+export interface WalkOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+}
+
+/** @internal Sums a gradient over the axes that broadcasting added or stretched. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const s = axes.length ? sum(g, axes, true) : g;
+  return reshape(s, shape);
+}
+
+/** Reverse topological order of the part of the graph reachable from `roots`. */
+function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [];
+  for (const r of roots) {
+    if (seen.has(r) || !r.requiresGrad) continue;
+    seen.add(r);
+    stack.push([r, 0]);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [t, i] = top;
+      const node = t.node;
+      const expand = node !== null && !(stopAt?.has(t) ?? false);
+      if (expand && node.released) {
+        throw new ValueError(
+          'backward',
+          'graph',
+          `through op '${node.op.name}' has already been released by an earlier backward; pass { retainGraph: true } to the first call`,
+        );
+      }
+      if (expand && i < node.inputs.length) {
+        top[1] = i + 1;
+        const inp = node.inputs[i]!;
+        if (inp.requiresGrad && !seen.has(inp)) {
+          seen.add(inp);
+          stack.push([inp, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Runs the backward walk from `roots` seeded with `seeds`. With `targets`, returns their gradients
+ * (zeros where unreached) and leaves `.grad` alone; without, accumulates into leaves' `.grad`.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: WalkOptions,
+  targets?: readonly Tensor[],
+): Tensor[] | undefined {
+  const targetSet = targets ? new Set(targets) : null;
+  const order = topoOrder(roots, targetSet);
+  // With targets, only nodes on a path to a target matter.
+  let useful: Set<Tensor> | null = null;
+  if (targetSet) {
+    useful = new Set();
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      if (targetSet.has(t)) useful.add(t);
+      else if (t.node?.inputs.some((x) => useful!.has(x))) useful.add(t);
+    }
+  }
+  const grads = new Map<Tensor, Tensor>();
+  roots.forEach((r, i) => {
+    const s = seeds[i]!;
+    const prev = grads.get(r);
+    grads.set(r, prev ? add(prev, s) : s);
+  });
+  const prevMode = setGradEnabled(opts.createGraph);
+  try {
+    for (const t of order) {
+      const node = t.node;
+      if (node === null || targetSet?.has(t)) continue;
+      const g = grads.get(t);
+      if (g === undefined || node.op.backward === undefined) continue;
+      const inputs = node.inputs;
+      const needs = inputs.map((x) => x.requiresGrad && (useful === null || useful.has(x)));
+      if (!needs.some(Boolean)) continue;
+      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs });
+      for (let i = 0; i < inputs.length; i++) {
+        const gi = gin[i];
+        if (!needs[i] || gi === null || gi === undefined) continue;
+        const x = inputs[i]!;
+        let gx = sumToShape(gi, x.shape);
+        if (gx.dtype !== x.dtype) gx = astype(gx, x.dtype);
+        if (!shapesEqual(gx.shape, x.shape)) {
+          throw new ValueError(node.op.name, 'backward', `returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(x.shape)}`);
+        }
+        const prev = grads.get(x);
+        grads.set(x, prev ? add(prev, gx) : gx);
+      }
+      // Free gradients of interior tensors once they have been passed on.
+      if (!opts.createGraph) grads.delete(t);
+    }
+    if (targets) return targets.map((x) => grads.get(x) ?? zerosOf(x));
+    for (const t of order) {
+      if (t.node !== null || !t.requiresGrad) continue;
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      t.grad = t.grad === null ? g : add(t.grad, g);
+    }
+    return undefined;
+  } finally {
+    setGradEnabled(prevMode);
+    if (!opts.retainGraph) {
+      for (const t of order) {
+        if (t.node !== null && !targetSet?.has(t)) {
+          t.node.released = true;
+          t.node.inputs = [];
+        }
+      }
+    }
+  }
+}
+
+function zerosOf(x: Tensor): Tensor {
+  const T = x.constructor as new (d: Tensor['data'], s: Tensor['shape']) => Tensor;
+  return new T(new (x.data.constructor as new (n: number) => Tensor['data'])(x.size), x.shape);
+}

@@ -1,0 +1,62 @@
+/** Whether ops record the graph. Module state, flipped by {@link noGrad} and during backward. */
+let enabled = true;
+
+/**
+ * Whether ops currently record the autograd graph.
+ *
+ * @example
+ * ```ts
+ * isGradEnabled(); // true
+ * noGrad(() => isGradEnabled()); // false
+ * ```
+ */
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/** @internal Sets recording on or off and returns the previous setting. */
+export function setGradEnabled(v: boolean): boolean {
+  const prev = enabled;
+  enabled = v;
+  return prev;
+}
+
+/**
+ * Runs `fn` with graph recording off: ops inside produce tensors without history. Optimizers use
+ * it to update parameters in place.
+ *
+ * @param fn - the code to run.
+ * @returns what `fn` returns.
+ * @example
+ * ```ts
+ * const w = randn([3], { requiresGrad: true, seed: 0 });
+ * const y = noGrad(() => w.mul(2)); // y.requiresGrad === false
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}
+
+/**
+ * Runs `fn` with graph recording on, even inside {@link noGrad}.
+ *
+ * @param fn - the code to run.
+ * @returns what `fn` returns.
+ * @example
+ * ```ts
+ * noGrad(() => enableGrad(() => isGradEnabled())); // true
+ * ```
+ */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}

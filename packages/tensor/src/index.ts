@@ -1,0 +1,42 @@
+/**
+ * `@focalgrad/tensor`: n-dimensional tensors in typed arrays, reverse-mode autodiff with
+ * higher-order gradients, custom ops through {@link defineOp}, finite-difference
+ * {@link gradcheck}, and (in `nn` and `optim`) layers and optimizers.
+ *
+ * @example
+ * ```ts
+ * import { tensor, grad } from '@focalgrad/tensor';
+ * const f = (x: Tensor) => x.pow(3).sum();
+ * grad(f)(tensor([2])).item(); // 12
+ * ```
+ * @packageDocumentation
+ */
+import './methods.js';
+
+export type { DType, TypedArray } from './dtype.js';
+export { FocalgradError, ShapeError, DTypeError, ValueError } from './errors.js';
+export type { Shape } from './shape.js';
+export { Tensor } from './tensor.js';
+export type { TensorLike, NestedArray, BackwardOptions, GraphNode } from './tensor.js';
+export { tensor } from './convert.js';
+export type { TensorOptions } from './convert.js';
+export { zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye } from './create.js';
+export { Rng, manualSeed, randn, rand, randint } from './rng.js';
+export type { RandomOptions } from './rng.js';
+export { isGradEnabled, noGrad, enableGrad } from './autograd/mode.js';
+export { grad, valueAndGrad, vjp } from './autograd/functional.js';
+export type { Argnums } from './autograd/functional.js';
+export { defineOp } from './op.js';
+export type { Op, OpSpec, OpContext } from './op.js';
+export { gradcheck, gradgradcheck, GradcheckError } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
+export { add, sub, mul, div, pow, maximum, minimum } from './ops/binary.js';
+export { neg, exp, log, log1p, expm1, sqrt, abs, sign, square, sigmoid, logSigmoid, softplus, tanh, relu, powScalar } from './ops/unary.js';
+export { greater, greaterEqual, less, lessEqual, equal, notEqual, logicalAnd, logicalOr, where, clip } from './ops/compare.js';
+export { sum, mean, max, min, logSumExp, softmax, logSoftmax, argmax, argmin } from './ops/reduce.js';
+export type { Axes } from './ops/reduce.js';
+export {
+  identity, reshape, flatten, broadcastTo, permute, transpose, expandDims, squeeze, concat, stack, slice, pad,
+  gather, take, scatterAdd, oneHot, astype, detach, clone,
+} from './ops/shape.js';
+export { matmul } from './ops/matmul.js';

@@ -1,0 +1,299 @@
+import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { type Shape, sizeOf } from './shape.js';
+import type { OpSpec } from './op.js';
+
+/**
+ * Anything an op accepts where a tensor is expected: a {@link Tensor}, a number, or a nested array
+ * of numbers. Numbers and arrays are converted with {@link tensor}; a bare number takes the dtype
+ * of the tensor it meets.
+ *
+ * @example
+ * ```ts
+ * add(tensor([1, 2]), 1); // the 1 becomes a float32 scalar
+ * ```
+ */
+export type TensorLike = Tensor | number | NestedArray;
+
+/**
+ * A nested array of numbers, as accepted by {@link tensor}.
+ *
+ * @example
+ * ```ts
+ * const rows: NestedArray = [[1, 2], [3, 4]];
+ * ```
+ */
+export type NestedArray = number[] | NestedArray[];
+
+/**
+ * Options for {@link Tensor.backward}.
+ *
+ * @example
+ * ```ts
+ * loss.backward(undefined, { retainGraph: true });
+ * ```
+ */
+export interface BackwardOptions {
+  /** Keep the graph after this call so that backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward computation itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/**
+ * The record an op leaves on its output: which op, its inputs and its non-tensor attributes.
+ * Backward rules see exactly these and the output, never a hidden intermediate.
+ *
+ * @example
+ * ```ts
+ * const y = exp(tensor([1], { requiresGrad: true }));
+ * y.node?.op.name; // 'exp'
+ * ```
+ */
+export interface GraphNode {
+  /** The op's definition (forward kernel and backward rule). */
+  readonly op: OpSpec<any>;
+  /** The op's tensor inputs; emptied when the graph is released. */
+  inputs: readonly Tensor[];
+  /** The op's non-tensor attributes. */
+  readonly attrs: unknown;
+  /** Set once backward has run without `retainGraph`. */
+  released: boolean;
+}
+
+/**
+ * An n-dimensional array in contiguous row-major storage, with the record of the op that made it.
+ *
+ * Create tensors with {@link tensor}, {@link zeros}, {@link randn} and friends rather than with
+ * the constructor. Ops never mutate a tensor's values; optimizers update parameters in place under
+ * {@link noGrad}.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  /** The elements, row-major. Shared by views such as {@link reshape}; do not write to it. */
+  readonly data: TypedArray;
+  /** The size of each dimension. */
+  readonly shape: Shape;
+  /** The element type. */
+  readonly dtype: DType;
+  /** The accumulated gradient after {@link Tensor.backward}, for leaves that require grad. */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, or `null` for a leaf. */
+  node: GraphNode | null = null;
+  private _requiresGrad = false;
+
+  /**
+   * Wraps a typed array without copying. Prefer {@link tensor}.
+   * @param data - the elements, row-major; its length must equal the product of `shape`.
+   * @param shape - the dimensions.
+   */
+  constructor(data: TypedArray, shape: Shape) {
+    const n = sizeOf(shape);
+    if (data.length !== n) {
+      throw new ShapeError('Tensor', 'data', `expected ${n} elements for shape ${fmtShape(shape)}, got ${data.length}`);
+    }
+    this.data = data;
+    this.shape = shape;
+    this.dtype = dtypeOfArray(data);
+  }
+
+  /** Whether gradients flow to this tensor. Only float tensors may require grad. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    if (v && this.dtype === 'int32') {
+      throw new DTypeError('requiresGrad', 'requiresGrad', `expected a float32 or float64 tensor, got dtype int32`);
+    }
+    this._requiresGrad = v;
+  }
+
+  /** The number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Whether this tensor was created by the user rather than by an op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /**
+   * Marks this tensor as requiring grad (in place) and returns it, like PyTorch's `requires_grad_`.
+   * @param v - whether to require grad.
+   */
+  requireGrad(v = true): this {
+    this.requiresGrad = v;
+    return this;
+  }
+
+  /** The single element of a one-element tensor, as a number. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new ValueError('item', 'this', `expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  /** The elements as nested arrays (a number for a scalar). */
+  toArray(): any {
+    const d = this.data;
+    const shape = this.shape;
+    if (shape.length === 0) return d[0];
+    let pos = 0;
+    const build = (dim: number): any[] => {
+      const n = shape[dim]!;
+      const out = new Array(n);
+      if (dim === shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = d[pos++];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = build(dim + 1);
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /** A readable rendering: values, shape, dtype and whether grad is required. */
+  toString(): string {
+    const fmt = (v: number): string => {
+      if (this.dtype === 'int32') return String(v);
+      if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+      const a = Math.abs(v);
+      return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
+    };
+    const limit = 6;
+    const render = (x: any, depth: number): string => {
+      if (!Array.isArray(x)) return fmt(x);
+      const items = x.length > limit ? [...x.slice(0, 3), null, ...x.slice(-3)] : x;
+      const parts = items.map((e) => (e === null ? '...' : render(e, depth + 1)));
+      const sep = Array.isArray(x[0]) ? `,\n${' '.repeat(depth + 8)}` : ', ';
+      return `[${parts.join(sep)}]`;
+    };
+    const grad = this.requiresGrad ? ', requiresGrad=true' : '';
+    return `tensor(${render(this.toArray(), 0)}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${grad})`;
+  }
+}
+
+/**
+ * Method forms of the ops, so expressions chain: `x.mul(w).add(b).sigmoid()`. Each method calls the
+ * function of the same name with `this` as the first argument; see that function for details.
+ */
+export interface Tensor {
+  /** Runs backprop from this tensor, accumulating into every leaf's `.grad`. A non-scalar needs `grad`. */
+  backward(grad?: TensorLike, options?: BackwardOptions): void;
+  /** Sets `.grad` to `null`. */
+  zeroGrad(): void;
+  /** `this + b` ({@link add}). */
+  add(b: TensorLike): Tensor;
+  /** `this - b` ({@link sub}). */
+  sub(b: TensorLike): Tensor;
+  /** `this * b` ({@link mul}). */
+  mul(b: TensorLike): Tensor;
+  /** `this / b` ({@link div}). */
+  div(b: TensorLike): Tensor;
+  /** `this ** b` ({@link pow}). */
+  pow(b: TensorLike): Tensor;
+  /** Elementwise maximum ({@link maximum}). */
+  maximum(b: TensorLike): Tensor;
+  /** Elementwise minimum ({@link minimum}). */
+  minimum(b: TensorLike): Tensor;
+  /** `-this` ({@link neg}). */
+  neg(): Tensor;
+  /** {@link exp} */
+  exp(): Tensor;
+  /** {@link log} */
+  log(): Tensor;
+  /** {@link log1p} */
+  log1p(): Tensor;
+  /** {@link expm1} */
+  expm1(): Tensor;
+  /** {@link sqrt} */
+  sqrt(): Tensor;
+  /** {@link abs} */
+  abs(): Tensor;
+  /** {@link sign} */
+  sign(): Tensor;
+  /** {@link square} */
+  square(): Tensor;
+  /** {@link sigmoid} */
+  sigmoid(): Tensor;
+  /** {@link logSigmoid} */
+  logSigmoid(): Tensor;
+  /** {@link softplus} */
+  softplus(): Tensor;
+  /** {@link tanh} */
+  tanh(): Tensor;
+  /** {@link relu} */
+  relu(): Tensor;
+  /** {@link clip} to `[min, max]`. */
+  clip(min: number, max: number): Tensor;
+  /** {@link sum} over `axis` (all by default). */
+  sum(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  /** {@link mean} over `axis` (all by default). */
+  mean(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  /** {@link max} over `axis` (all by default). */
+  max(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  /** {@link min} over `axis` (all by default). */
+  min(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  /** {@link logSumExp} over `axis` (all by default). */
+  logSumExp(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  /** {@link argmax} along `axis` (default last). */
+  argmax(axis?: number, keepDims?: boolean): Tensor;
+  /** {@link argmin} along `axis` (default last). */
+  argmin(axis?: number, keepDims?: boolean): Tensor;
+  /** {@link softmax} along `axis` (default last). */
+  softmax(axis?: number): Tensor;
+  /** {@link logSoftmax} along `axis` (default last). */
+  logSoftmax(axis?: number): Tensor;
+  /** {@link matmul} */
+  matmul(b: TensorLike): Tensor;
+  /** {@link transpose}: reversed axes, or `perm`. */
+  transpose(perm?: readonly number[]): Tensor;
+  /** {@link permute} */
+  permute(perm: readonly number[]): Tensor;
+  /** {@link reshape} */
+  reshape(shape: readonly number[]): Tensor;
+  /** {@link flatten} */
+  flatten(): Tensor;
+  /** {@link squeeze} */
+  squeeze(axis?: number | readonly number[]): Tensor;
+  /** {@link expandDims} */
+  expandDims(axis: number): Tensor;
+  /** {@link broadcastTo} */
+  broadcastTo(shape: readonly number[]): Tensor;
+  /** {@link slice} */
+  slice(begin: readonly number[], size?: readonly number[]): Tensor;
+  /** {@link gather} */
+  gather(indices: TensorLike, axis?: number): Tensor;
+  /** {@link astype} */
+  astype(dtype: DType): Tensor;
+  /** {@link detach} */
+  detach(): Tensor;
+  /** {@link clone} */
+  clone(): Tensor;
+  /** {@link greater} */
+  greater(b: TensorLike): Tensor;
+  /** {@link greaterEqual} */
+  greaterEqual(b: TensorLike): Tensor;
+  /** {@link less} */
+  less(b: TensorLike): Tensor;
+  /** {@link lessEqual} */
+  lessEqual(b: TensorLike): Tensor;
+  /** {@link equal} */
+  equal(b: TensorLike): Tensor;
+  /** {@link notEqual} */
+  notEqual(b: TensorLike): Tensor;
+}
