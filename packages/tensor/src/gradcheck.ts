@@ -30,6 +30,8 @@ export interface GradcheckOptions {
   directions?: number;
   /** Seed of the random directions and cotangents (default 0). */
   seed?: number;
+  /** Indices of the inputs to differentiate (default: every float input). Others are held fixed. */
+  wrt?: readonly number[];
   /** Throw a {@link GradcheckError} on failure instead of returning the report (default false). */
   raise?: boolean;
 }
@@ -60,7 +62,9 @@ export interface GradcheckReport {
     index: number;
     /** Flat index into the output (-1 in direction mode). */
     output: number;
+    /** The gradient from the backward rules. */
     analytic: number;
+    /** The central finite difference. */
     numerical: number;
   } | null;
   /** A one-line summary. */
@@ -113,7 +117,7 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
     const t = toTensor(x);
     return t.dtype === 'int32' ? t : toF64(t);
   });
-  const diff = xs.map((_, i) => i).filter((i) => xs[i]!.dtype !== 'int32');
+  const diff = xs.map((_, i) => i).filter((i) => xs[i]!.dtype !== 'int32' && (options.wrt?.includes(i) ?? true));
   const call = (d: Tensor[]): Tensor => {
     const args = xs.slice();
     diff.forEach((i, k) => (args[i] = d[k]!));
@@ -223,7 +227,7 @@ export function gradgradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly
     const t = toTensor(x);
     return t.dtype === 'int32' ? t : toF64(t);
   });
-  const diff = xs.map((_, i) => i).filter((i) => xs[i]!.dtype !== 'int32');
+  const diff = xs.map((_, i) => i).filter((i) => xs[i]!.dtype !== 'int32' && (options.wrt?.includes(i) ?? true));
   const out = f(...xs);
   const rng = new Rng((options.seed ?? 0) + 7919);
   const u = new Tensor(new Float64Array(out.size).map(() => rng.normal()), out.shape);
@@ -237,5 +241,6 @@ export function gradgradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly
     }, ...d);
     return concat(back(cot).map((g) => flatten(g)));
   };
-  return gradcheck(h, [...diff.map((i) => xs[i]!), u], options);
+  const { wrt: _wrt, ...rest } = options;
+  return gradcheck(h, [...diff.map((i) => xs[i]!), u], rest);
 }

@@ -24,7 +24,7 @@ export { zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye
 export { Rng, manualSeed, randn, rand, randint } from './rng.js';
 export type { RandomOptions } from './rng.js';
 export { isGradEnabled, noGrad, enableGrad } from './autograd/mode.js';
-export { grad, valueAndGrad, vjp } from './autograd/functional.js';
+export { grad, valueAndGrad, vjp, compositeVjp } from './autograd/functional.js';
 export type { Argnums } from './autograd/functional.js';
 export { defineOp } from './op.js';
 export type { Op, OpSpec, OpContext } from './op.js';

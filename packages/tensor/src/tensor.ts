@@ -108,6 +108,7 @@ export class Tensor {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Marks this tensor as requiring grad; throws a {@link DTypeError} for int32. */
   set requiresGrad(v: boolean) {
     if (v && this.dtype === 'int32') {
       throw new DTypeError('requiresGrad', 'requiresGrad', `expected a float32 or float64 tensor, got dtype int32`);

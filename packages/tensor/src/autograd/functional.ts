@@ -7,7 +7,7 @@ import { DTypeError, ValueError, fmtShape } from '../errors.js';
 import { toTensor } from '../convert.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { identity } from '../ops/shape.js';
-import { isGradEnabled } from './mode.js';
+import { isGradEnabled, setGradEnabled } from './mode.js';
 import { runBackward } from './engine.js';
 
 /** How many functional transforms are tracing right now. */
@@ -73,6 +73,8 @@ function seedFor(out: Tensor): Tensor {
  * Returns `f`'s value and its gradient with respect to the arguments in `argnums`. `f` must
  * return a one-element tensor.
  *
+ * @typeParam F - the function's type.
+ * @typeParam N - the type of `argnums`: a number gives one gradient, an array gives an array.
  * @param f - the function to differentiate.
  * @param argnums - which arguments (default `0`); an array gives an array of gradients.
  * @returns a function of the same arguments returning `[value, gradient(s)]`.
@@ -103,6 +105,8 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, N extends Arg
  * Returns a function computing the gradient of `f` with respect to the arguments in `argnums`
  * (JAX's `grad`). Nest it for higher derivatives.
  *
+ * @typeParam F - the function's type.
+ * @typeParam N - the type of `argnums`: a number gives one gradient, an array gives an array.
  * @param f - a function returning a one-element tensor.
  * @param argnums - which arguments (default `0`); an array gives an array of gradients.
  * @returns the gradient function.
@@ -125,6 +129,7 @@ export function grad<F extends (...args: any[]) => Tensor, N extends Argnums = 0
  * Evaluates `f` at `args` and returns its output with a function that maps a cotangent (shaped like
  * the output) to one gradient per argument (JAX's `vjp`). The function may be called repeatedly.
  *
+ * @typeParam A - the argument types.
  * @param f - the function.
  * @param args - the point; every argument is differentiated.
  * @returns `[output, vjpFn]`.
@@ -158,4 +163,46 @@ export function vjp<A extends TensorLike[]>(
     return runBackward([out], [ct], { retainGraph: true, createGraph }, wrapped)!;
   };
   return [out, back];
+}
+
+/**
+ * The VJP of `fn` at `inputs` for `cotangent`, recorded on the graph whenever the caller is
+ * recording (inside a backward with `createGraph`, or an outer transform). It is how a fused op
+ * with a hand-written single-pass gradient stays differentiable to any order: the fused gradient
+ * op's own backward is the VJP of the same gradient written as a composite of tensor ops.
+ * Int32 inputs (labels) get `null`.
+ *
+ * @param fn - a composite of tensor ops.
+ * @param inputs - the point.
+ * @param cotangent - shaped like `fn`'s output.
+ * @returns one gradient per input (`null` for int32 inputs).
+ * @example
+ * ```ts
+ * // Backward of a fused gradient op g(x) = upstream * f'(x), with f'(x) = 2x written out:
+ * const backward = (gg: Tensor, { inputs: [x, up] }: OpContext<void>) =>
+ *   compositeVjp((x, up) => up.mul(x.mul(2)), [x!, up!], gg);
+ * ```
+ */
+export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], cotangent: Tensor): (Tensor | null)[] {
+  const create = isGradEnabled();
+  const wrapped = inputs.map((t) => {
+    if (t.dtype === 'int32') return t;
+    if (create && t.requiresGrad) return identity(t);
+    const w = new Tensor(t.data, t.shape);
+    w.requiresGrad = true;
+    return w;
+  });
+  const prev = setGradEnabled(true);
+  let out: Tensor;
+  try {
+    out = fn(...wrapped);
+  } finally {
+    setGradEnabled(prev);
+  }
+  const targets = wrapped.filter((w) => w.dtype !== 'int32');
+  const grads = out.requiresGrad
+    ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create }, targets)!
+    : targets.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
+  let k = 0;
+  return wrapped.map((w) => (w.dtype === 'int32' ? null : grads[k++]!));
 }
