@@ -14,7 +14,7 @@ const floatOf = (a: DType, b: DType): DType => {
   return d === 'int32' ? 'float32' : d;
 };
 
-function binarySpec(name: string, row: BinaryRow, dtype: (a: DType, b: DType) => DType, backward: OpSpec<void>['backward']): OpSpec<void> {
+function binarySpec(name: string, row: BinaryRow, dtype: (a: DType, b: DType) => DType, backward: NonNullable<OpSpec<void>['backward']>): OpSpec<void> & { backward: NonNullable<OpSpec<void>['backward']> } {
   return {
     name,
     forward: ([a, b]) => binaryMap(a!, b!, dtype(a!.dtype, b!.dtype), name, row),
@@ -102,7 +102,7 @@ export const binarySpecs = {
       return [mul(g, add(greater(b!, a!), half)), mul(g, add(greater(a!, b!), half))];
     },
   ),
-} satisfies Record<string, OpSpec<void>>;
+};
 
 const addOp = defineOp(binarySpecs.add);
 const subOp = defineOp(binarySpecs.sub);

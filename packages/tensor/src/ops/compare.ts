@@ -40,7 +40,7 @@ export const compareSpecs = {
   }),
 } satisfies Record<string, OpSpec<void>>;
 
-export const whereSpec: OpSpec<void> = {
+export const whereSpec = {
   name: 'where',
   forward: ([c, a, b]) => {
     let shape = broadcastShapes(c!.shape, a!.shape, 'where', 'condition', 'a');
@@ -58,15 +58,15 @@ export const whereSpec: OpSpec<void> = {
     na ? where(c!, g, 0) : null,
     nb ? where(c!, 0, g) : null,
   ],
-};
+} satisfies OpSpec<void>;
 
 /** Attributes of the clip op. */
-interface ClipAttrs {
+export interface ClipAttrs {
   min: number;
   max: number;
 }
 
-export const clipSpec: OpSpec<ClipAttrs> = {
+export const clipSpec = {
   name: 'clip',
   check: (_, { min, max }) => {
     if (!(min <= max)) throw new ValueError('clip', 'min', `expected min <= max, got min=${min}, max=${max}`);
@@ -82,7 +82,7 @@ export const clipSpec: OpSpec<ClipAttrs> = {
   },
   // Gradient passes where min <= x <= max (inclusive, as in PyTorch's clamp).
   backward: (g, { inputs: [x], attrs: { min, max } }) => [mul(g, logicalAnd(greaterEqual(x!, min), lessEqual(x!, max)))],
-};
+} satisfies OpSpec<ClipAttrs>;
 
 const ops = {
   greater: defineOp(compareSpecs.greater),

@@ -21,7 +21,7 @@ function mT(x: Tensor): Tensor {
   return permute(x, p);
 }
 
-export const matmulSpec: OpSpec<void> = {
+export const matmulSpec = {
   name: 'matmul',
   check: ([a, b]) => {
     if (a!.ndim < 2 || b!.ndim < 2) throw new ShapeError('matmul', a!.ndim < 2 ? 'a' : 'b', 'expected at least 2 dimensions');
@@ -70,7 +70,7 @@ export const matmulSpec: OpSpec<void> = {
     na ? matmul(g, mT(b!)) : null,
     nb ? matmul(mT(a!), g) : null,
   ],
-};
+} satisfies OpSpec<void>;
 
 const matmulOp = defineOp(matmulSpec);
 

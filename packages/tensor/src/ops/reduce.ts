@@ -167,7 +167,7 @@ export const reduceSpecs = {
 };
 
 /** Attributes of argmax / argmin. */
-interface ArgAttrs {
+export interface ArgAttrs {
   axis: number;
   keepDims: boolean;
   max: boolean;

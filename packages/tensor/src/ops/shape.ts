@@ -12,35 +12,35 @@ import { assertBroadcastableTo, normalizeAxis, sizeOf, stridesOf } from '../shap
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** Attributes of reshape and broadcastTo. */
-interface ShapeAttrs {
+export interface ShapeAttrs {
   shape: number[];
 }
 /** Attributes of permute. */
-interface PermAttrs {
+export interface PermAttrs {
   perm: number[];
 }
 /** Attributes of concat. */
-interface ConcatAttrs {
+export interface ConcatAttrs {
   axis: number;
 }
 /** Attributes of slice. */
-interface SliceAttrs {
+export interface SliceAttrs {
   begin: number[];
   size: number[];
 }
 /** Attributes of pad. */
-interface PadAttrs {
+export interface PadAttrs {
   paddings: [number, number][];
   value: number;
 }
 /** Attributes of gather and scatterAdd. */
-interface GatherAttrs {
+export interface GatherAttrs {
   axis: number;
   /** scatterAdd only: the size of `axis` in the result. */
   dimSize?: number;
 }
 /** Attributes of astype. */
-interface CastAttrs {
+export interface CastAttrs {
   dtype: DType;
 }
 

@@ -12,7 +12,7 @@ import { greater, where } from './compare.js';
 type Loop = (x: TypedArray, out: TypedArray, n: number) => void;
 
 /** Float ops compute int32 input as float32; sign-preserving ops keep int32. */
-function unarySpec(name: string, loop: Loop, backward: OpSpec<void>['backward'], keepInt = false): OpSpec<void> {
+function unarySpec<R extends OpSpec<void>['backward']>(name: string, loop: Loop, backward: R, keepInt = false): OpSpec<void> & { backward: R } {
   return {
     name,
     forward: ([x]) => {
@@ -150,14 +150,14 @@ export const unarySpecs = {
     (g, { inputs: [x] }) => [where(greater(x!, 0), g, 0)],
     true,
   ),
-} satisfies Record<string, OpSpec<void>>;
+};
 
 /** Attributes of {@link powScalar}'s op. */
 interface PowScalarAttrs {
   p: number;
 }
 
-export const powScalarSpec: OpSpec<PowScalarAttrs> = {
+export const powScalarSpec = {
   name: 'powScalar',
   forward: ([x], { p }) => {
     const n = x!.size;
@@ -175,7 +175,7 @@ export const powScalarSpec: OpSpec<PowScalarAttrs> = {
     if (p === 2) return [mul(g, mul(x!, 2))];
     return [mul(g, mul(powScalar(x!, p - 1), p))];
   },
-};
+} satisfies OpSpec<PowScalarAttrs>;
 
 const ops = {
   neg: defineOp(unarySpecs.neg),
