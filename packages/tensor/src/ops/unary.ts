@@ -153,7 +153,7 @@ export const unarySpecs = {
 };
 
 /** Attributes of {@link powScalar}'s op. */
-interface PowScalarAttrs {
+export interface PowScalarAttrs {
   p: number;
 }
 
