@@ -37,8 +37,12 @@ function inferShape(values: NestedArray | number, op: string): number[] {
 
 function fill(values: unknown, shape: Shape, dim: number, out: TypedArray, pos: { i: number }, op: string): void {
   if (dim === shape.length) {
+    if (Array.isArray(values)) {
+      // A ragged array, like [[1, 2], [3]]: an array where the first elements put a number.
+      throw new ShapeError(op, 'values', `is ragged: expected a number at depth ${dim} (inferred shape ${fmtShape(shape)}), got an array of ${values.length} elements`);
+    }
     if (typeof values !== 'number' && typeof values !== 'boolean') {
-      throw new ValueError(op, 'values', `expected numbers, got ${Array.isArray(values) ? 'a nested array deeper than its siblings' : typeof values}`);
+      throw new ValueError(op, 'values', `expected numbers, got ${values === null ? 'null' : typeof values}`);
     }
     out[pos.i++] = Number(values);
     return;

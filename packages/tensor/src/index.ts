@@ -40,3 +40,31 @@ export {
   gather, take, scatterAdd, oneHot, astype, detach, clone,
 } from './ops/shape.js';
 export { matmul } from './ops/matmul.js';
+
+// Layers, optimizers and state dicts (issue 4).
+/**
+ * Layers: the {@link nn.Module} base class, {@link nn.Linear}, {@link nn.Sequential}, activation
+ * layers, initializers (`nn.init`) and stateless functions (`nn.functional`).
+ *
+ * @example
+ * ```ts
+ * const model = new nn.Sequential(new nn.Linear(2, 16, { seed: 0 }), new nn.ReLU(), new nn.Linear(16, 1, { seed: 1 }));
+ * const y = model.forward(randn([8, 2], { seed: 2 }));
+ * ```
+ */
+export * as nn from './nn/index.js';
+/**
+ * Optimizers ({@link optim.SGD}, {@link optim.Adam}, {@link optim.AdamW}) and learning-rate
+ * schedulers, with PyTorch's update equations.
+ *
+ * @example
+ * ```ts
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
+ * opt.zeroGrad();
+ * loss.backward();
+ * opt.step();
+ * ```
+ */
+export * as optim from './optim/index.js';
+export { stateDictToJSON, stateDictFromJSON, saveStateDict, loadStateDictFile } from './io/index.js';
+export type { StateDict, StateDictJSON, TensorJSON, LoadStateDictOptions, LoadStateDictResult } from './io/index.js';

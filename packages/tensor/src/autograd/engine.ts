@@ -131,8 +131,11 @@ export function runBackward(
   } finally {
     setGradEnabled(prevMode);
     if (!opts.retainGraph) {
+      // With targets, release only the nodes on a path to a target: those were built after the
+      // targets, inside the transform. Other graph reachable from the root (tensors f closed over)
+      // belongs to the caller, who may still backprop through it.
       for (const t of order) {
-        if (t.node !== null && !targetSet?.has(t)) {
+        if (t.node !== null && !targetSet?.has(t) && (useful === null || useful.has(t))) {
           t.node.released = true;
           t.node.inputs = [];
         }

@@ -49,11 +49,18 @@ function prepare(args: readonly TensorLike[], argnums: readonly number[], op: st
   return { wrapped, all, nested };
 }
 
+/**
+ * Runs `f` for a transform: recording is on even inside {@link noGrad} (or a backward rule), since
+ * the transform's whole point is to differentiate `f`; whether the result keeps a graph is decided
+ * by the caller's mode, captured in `prepare`.
+ */
 function trace<T>(fn: () => T): T {
   depth++;
+  const prev = setGradEnabled(true);
   try {
     return fn();
   } finally {
+    setGradEnabled(prev);
     depth--;
   }
 }

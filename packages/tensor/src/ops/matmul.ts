@@ -12,6 +12,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { toTensor } from '../convert.js';
 import { castArray } from '../convert.js';
 import { expandDims, permute, squeeze } from './shape.js';
+import { matmulT } from './linear.js';
 
 /** Swaps the last two axes. */
 function mT(x: Tensor): Tensor {
@@ -65,14 +66,35 @@ export const matmulSpec = {
     }
     return new Tensor(out, [...batch, m, n]);
   },
-  // Batch-broadcast gradients are summed back to each input's shape by autograd.
-  backward: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [
-    na ? matmul(g, mT(b!)) : null,
-    nb ? matmul(mT(a!), g) : null,
-  ],
+  // Batch-broadcast gradients are summed back to each input's shape by autograd. In 2-D the
+  // transposed operands are read in place by `matmulT` instead of being materialised.
+  backward: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) =>
+    a!.ndim === 2 && b!.ndim === 2
+      ? [na ? matmulT(g, b!, false, true) : null, nb ? matmulT(a!, g, true, false) : null]
+      : [na ? matmul(g, mT(b!)) : null, nb ? matmul(mT(a!), g) : null],
 } satisfies OpSpec<void>;
 
 const matmulOp = defineOp(matmulSpec);
+
+/** Validates the shapes the caller passed (before 1-D operands are promoted), so messages show them. */
+function checkShapes(sa: readonly number[], sb: readonly number[]): void {
+  const k = sa[sa.length - 1]!;
+  const kb = sb[Math.max(0, sb.length - 2)]!;
+  if (k !== kb) {
+    throw new ShapeError('matmul', 'b', `expected ${k} rows to match the ${k} columns of a (shape ${fmtShape(sa)}), got shape ${fmtShape(sb)} with ${kb} rows`);
+  }
+  const ba = sa.slice(0, -2);
+  const bb = sb.slice(0, -2);
+  try {
+    broadcastShapes(ba, bb, 'matmul');
+  } catch {
+    throw new ShapeError(
+      'matmul',
+      'b',
+      `of shape ${fmtShape(sb)} has batch dimensions ${fmtShape(bb)} that cannot be broadcast with the batch dimensions ${fmtShape(ba)} of a (shape ${fmtShape(sa)})`,
+    );
+  }
+}
 
 /**
  * Matrix product with NumPy `matmul` semantics: `[..., m, k] @ [..., k, n] -> [..., m, n]` with
@@ -89,6 +111,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const A = toTensor(a);
   const B = toTensor(b, A);
   if (A.ndim === 0 || B.ndim === 0) throw new ShapeError('matmul', A.ndim === 0 ? 'a' : 'b', 'expected at least 1 dimension, got a scalar');
+  checkShapes(A.shape, B.shape);
   const A2 = A.ndim === 1 ? expandDims(A, 0) : A;
   const B2 = B.ndim === 1 ? expandDims(B, 1) : B;
   let out = matmulOp([A2, B2]);

@@ -50,6 +50,18 @@ function reduceInto(x: Tensor, axes: readonly number[], how: Combine): Float64Ar
   return acc;
 }
 
+/**
+ * max(x) over `axes` (kept as 1s) as a constant with no graph, non-finite maxima replaced by 0 so that
+ * x - m stays well defined for rows of ±Infinity. Softmax is invariant to the shift, so treating it
+ * as a constant is exact, also for higher derivatives.
+ */
+function constantMax(x: Tensor, axes: readonly number[]): Tensor {
+  const m = reduceInto(x, axes, 'max');
+  const out = allocate(x.dtype, m.length);
+  for (let j = 0; j < m.length; j++) out[j] = Number.isFinite(m[j]!) ? m[j]! : 0;
+  return new Tensor(out, reducedShape(x.shape, axes, true));
+}
+
 function finish(x: Tensor, acc: Float64Array, attrs: ReduceAttrs): Tensor {
   const out = allocate(x.dtype, acc.length);
   out.set(acc);
@@ -74,7 +86,9 @@ const extremumBackward: OpSpec<ReduceAttrs>['backward'] = (g, { inputs: [x], out
   // The gradient goes to every element equal to the extremum, split evenly among ties.
   const mask = equal(x!, expandBack(output, x!, attrs.axes));
   const count = sum(mask, attrs.axes, true);
-  return [mul(expandBack(g, x!, attrs.axes), div(mask, count))];
+  // Divide g·mask (g's dtype) by the int32 count: div(mask, count) would be int32 / int32, computed
+  // in float32, and round 1/3 to 0.3333333432674408 in a float64 gradient.
+  return [div(mul(expandBack(g, x!, attrs.axes), mask), count)];
 };
 
 export const reduceSpecs = {
@@ -117,9 +131,13 @@ export const reduceSpecs = {
       }
       return finish(x!, s, attrs);
     },
-    backward: (g, { inputs: [x], output, attrs }) => [
-      mul(expandBack(g, x!, attrs.axes), exp(sub(x!, expandBack(output, x!, attrs.axes)))),
-    ],
+    // g ⊙ softmax(x) over the reduced axes, formed as e / Σe with e = exp(x - m) for a constant
+    // shift m = max(x). Not exp(x - output): the output is rounded to x's dtype, and at |x| ~ 1e4 in
+    // float32 that rounding (up to 4.9e-4) would go straight into the gradient (0.49989 for 0.5).
+    backward: (g, { inputs: [x], attrs }) => {
+      const e = exp(sub(x!, constantMax(x!, attrs.axes)));
+      return [mul(expandBack(g, x!, attrs.axes), div(e, sum(e, attrs.axes, true)))];
+    },
   } satisfies OpSpec<ReduceAttrs>,
   softmax: {
     name: 'softmax',
@@ -155,8 +173,10 @@ export const reduceSpecs = {
           for (let k = 0; k < n; k++) m = Math.max(m, xd[base + k * inner]!);
           let s = 0;
           for (let k = 0; k < n; k++) s += Math.exp(xd[base + k * inner]! - m);
-          const lse = m + Math.log(s);
-          for (let k = 0; k < n; k++) out[base + k * inner] = xd[base + k * inner]! - lse;
+          // (x - m) - log s, not x - (m + log s): forming m + log s first rounds away the low bits
+          // of log s next to a large m (logSoftmax([-1e4, -1e4]) would be off by 1.7e-13).
+          const logS = Math.log(s);
+          for (let k = 0; k < n; k++) out[base + k * inner] = xd[base + k * inner]! - m - logS;
         }
       }
       return new Tensor(out, x!.shape);

@@ -3,7 +3,7 @@
  * concat, slice, pad), indexing (gather and its adjoint scatterAdd) and casts.
  */
 import { type DType, allocate } from '../dtype.js';
-import { checkDType, castArray, toTensor } from '../convert.js';
+import { checkDType, castArray, tensor, toTensor } from '../convert.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastKernel } from '../kernels/binary.js';
 import { collapse, forEachRow3 } from '../kernels/strided.js';
@@ -469,7 +469,9 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
 
 /** @internal Validates integer indices against a dimension and returns them as int32. */
 export function toIndices(indices: TensorLike, dim: number, op: string, arg = 'indices'): Tensor {
-  const t = toTensor(indices, undefined);
+  // Plain numbers and arrays are read in float64: in float32, 2.00000001 would round to 2 and pass
+  // the integer check.
+  const t = indices instanceof Tensor ? indices : tensor(indices, { dtype: 'float64' });
   let it = t;
   if (t.dtype !== 'int32') {
     for (const v of t.data) {

@@ -1,0 +1,263 @@
+/**
+ * The Python `focal-loss` package's `binary_focal_loss` / `BinaryFocalLoss`
+ * (artemmavrin/focal-loss, `src/focal_loss/_binary_focal_loss.py`) as one fused op with an
+ * analytic, twice-differentiable backward.
+ */
+import {
+  type Tensor,
+  type TensorLike,
+  ValueError,
+  add,
+  astype,
+  div,
+  exp,
+  log,
+  maximum,
+  mul,
+  neg,
+  notEqual,
+  pow,
+  powScalar,
+  sigmoid,
+  softplus,
+  sub,
+  where,
+} from '@focalgrad/tensor';
+import { Loss, type LossConfig, type LossOptions } from '../loss.js';
+import { checkBool, checkUnit } from '../validate.js';
+import {
+  broadcastPair,
+  checkPerClassValues,
+  classCount,
+  configValue,
+  EPSILON,
+  expandTo,
+  fusedLossOp,
+  geMask,
+  isFiniteNonNegative,
+  parsePerClass,
+  prepareInputs,
+  runElementwise,
+  runElementwiseGrad,
+  smoothLabels,
+} from '../kernels/binaryCommon.js';
+import { type FlKernelParams, flLogitsForward, flLogitsGrad, flParams, flProbsForward, flProbsGrad } from '../kernels/binaryFocalLoss.js';
+import { isUniform, perClassTensor } from '../kernels/binaryFocalComposite.js';
+
+/**
+ * Options of {@link binaryFocalLoss} (the package's names in camelCase). `gamma` is required, as
+ * in the reference. `gamma` and `posWeight` may also be given per class (one value per position
+ * along the last axis).
+ *
+ * @example
+ * ```ts
+ * const opts: BinaryFocalLossOptions = { gamma: 2, posWeight: 0.25, fromLogits: true };
+ * ```
+ */
+export interface BinaryFocalLossOptions {
+  /** The focusing parameter γ >= 0 (required); a number or one per class. */
+  gamma: number | readonly number[];
+  /** Weight of the positive term only (negatives keep weight 1); >= 0, default none (1). */
+  posWeight?: number | readonly number[] | null;
+  /** Whether `yPred` holds logits (default `false`). */
+  fromLogits?: boolean;
+  /**
+   * In `[0, 1]`, or absent. When given (even 0) labels become `y_s = (1 − ls)·y + 0.5·ls` and the
+   * loss is the linear mix `y_s·L₁ + (1 − y_s)·L₀`; when absent, any nonzero label is a positive
+   * (probabilities) or selects the positive modulation (logits).
+   */
+  labelSmoothing?: number | null;
+}
+
+interface FlAttrs {
+  readonly fromLogits: boolean;
+  readonly P: FlKernelParams;
+}
+
+const OP = 'binaryFocalLoss';
+
+function pw(x: Tensor, G: Float64Array): Tensor {
+  return isUniform(G) ? powScalar(x, G[0]!) : pow(x, perClassTensor(G, x.dtype));
+}
+
+/** The probability-path derivative, with the clamped bases (>= eps) everywhere. */
+function flProbsDerivative(yt: Tensor, p: Tensor, P: FlKernelParams): Tensor {
+  const dt = p.dtype;
+  const q = sub(1, p);
+  const pc = maximum(p, P.eps);
+  const qc = maximum(q, P.eps);
+  const dp = geMask(p, P.eps);
+  const dq = neg(geMask(q, P.eps));
+  const G = P.gamma;
+  const Gt = perClassTensor(G, dt);
+  const Gm1 = G.map((g) => g - 1);
+  const PW = perClassTensor(P.posWeight, dt);
+  // d/dp [-pw q^γ log p] and d/dp [-p^γ log q]
+  const dpos = neg(mul(PW, add(mul(mul(mul(Gt, pw(qc, Gm1)), dq), log(pc)), div(mul(pw(qc, G), dp), pc))));
+  const dneg = neg(add(mul(mul(mul(Gt, pw(pc, Gm1)), dp), log(qc)), div(mul(pw(pc, G), dq), qc)));
+  if (!P.smooth) return where(notEqual(yt, 0), dpos, dneg);
+  const ys = smoothLabels(yt, P.smoothA, P.smoothB);
+  return add(mul(ys, dpos), mul(sub(1, ys), dneg));
+}
+
+/** The logit-path derivative; powers of σ(±x) in log space, `σ(−x)^γ = exp(−γ·softplus(x))`. */
+function flLogitsDerivative(yt: Tensor, x: Tensor, P: FlKernelParams): Tensor {
+  const dt = x.dtype;
+  const s = sigmoid(x);
+  const sb = sigmoid(neg(x));
+  const spp = softplus(x);
+  const spn = softplus(neg(x));
+  const Gt = perClassTensor(P.gamma, dt);
+  const PW = perClassTensor(P.posWeight, dt);
+  const mPos = exp(mul(neg(Gt), spp));
+  const mNeg = exp(mul(neg(Gt), spn));
+  if (!P.smooth) {
+    const ym = sub(1, yt);
+    const ce = add(mul(ym, spp), mul(mul(PW, yt), spn));
+    const dce = sub(mul(ym, s), mul(mul(PW, yt), sb));
+    const dPos = mul(mPos, sub(dce, mul(mul(Gt, s), ce)));
+    const dNeg = mul(mNeg, add(dce, mul(mul(Gt, sb), ce)));
+    return where(notEqual(yt, 0), dPos, dNeg);
+  }
+  const ys = smoothLabels(yt, P.smoothA, P.smoothB);
+  const a = mul(mul(PW, ys), mPos);
+  const b = mul(sub(1, ys), mNeg);
+  return add(neg(mul(a, add(mul(mul(Gt, s), spn), sb))), mul(b, add(mul(mul(Gt, sb), spp), s)));
+}
+
+const flOp = fusedLossOp<FlAttrs>({
+  name: OP,
+  forward: (yt, yp, a) => runElementwise(a.fromLogits ? flLogitsForward : flProbsForward, yt, yp, 'none', a.P),
+  gradient: (yt, yp, g, a) => runElementwiseGrad(a.fromLogits ? flLogitsGrad : flProbsGrad, yt, yp, g, 'none', a.P),
+  composite: (yt, x, g, a) => mul(a.fromLogits ? flLogitsDerivative(yt, x, a.P) : flProbsDerivative(yt, x, a.P), g),
+});
+
+/**
+ * The `focal-loss` package's binary focal loss, elementwise (no mean over any axis):
+ *
+ *   `L = −pw·y·(1 − p)^γ·log p − (1 − y)·p^γ·log(1 − p)`
+ *
+ * exactly as the reference computes it:
+ * - probabilities: `q = 1 − p`, then `p ← max(p, 1e-7)`, `q ← max(q, 1e-7)` (lower clamps only,
+ *   also inside the modulation); without `labelSmoothing` **any nonzero label is a positive**;
+ *   with it (even 0) the two terms are mixed linearly with the smoothed label;
+ * - logits: without smoothing `where(y ≠ 0, (1 − p)^γ, p^γ) · ce` with the (pos-weighted) BCE with
+ *   logits on the raw label; with smoothing the stable `(1 − y)·p^γ·x + (pw·y·(1 − p)^γ +
+ *   (1 − y)·p^γ)·(log(1 + e^−|x|) + max(−x, 0))` form. Logits of ±1e4 give finite values and
+ *   gradients.
+ *
+ * Labels and predictions broadcast against each other, as in the reference. One fused op with an
+ * analytic backward that is differentiable again; every power has a base >= 1e-7 (probabilities)
+ * or is taken in log space (logits), so γ in (0, 1), γ = 0 and saturated inputs give finite
+ * gradients. `yTrue` is a constant: it receives no gradient (`null`).
+ *
+ * @param yTrue - labels (0/1; cast to `yPred`'s dtype).
+ * @param yPred - probabilities or logits (float32 for plain arrays).
+ * @param options - `gamma` (required), `posWeight`, `fromLogits`, `labelSmoothing`.
+ * @returns the elementwise loss, with the broadcast shape of `yTrue` and `yPred`.
+ * @throws ShapeError if the shapes do not broadcast or a per-class array has the wrong length;
+ *   ValueError for a missing, negative or non-finite `gamma`, a negative `posWeight`, a
+ *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
+ * @example
+ * ```ts
+ * // focal-loss docstring (an executed doctest): [0.001 0.032 0.001]
+ * binaryFocalLoss([0, 1, 1], [0.1, 0.7, 0.9], { gamma: 2 }).toArray(); // [0.00085, 0.03210, 0.00105]
+ * ```
+ */
+export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
+  const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossOptions);
+  if (gamma === undefined) throw new ValueError(OP, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
+  checkBool(fromLogits, OP, 'fromLogits');
+  if (labelSmoothing !== null && labelSmoothing !== undefined) checkUnit(labelSmoothing, OP, 'labelSmoothing');
+  let [yt, yp] = prepareInputs(yTrue, yPred, OP);
+  [yt, yp] = broadcastPair(yt, yp, OP, 'yTrue', 'yPred');
+  const K = classCount(yp.shape);
+  const g = parsePerClass(gamma, K, OP, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
+  const w = posWeight === null || posWeight === undefined
+    ? { values: Float64Array.of(1), perClass: false }
+    : parsePerClass(posWeight, K, OP, 'posWeight', isFiniteNonNegative, 'a finite number >= 0');
+  const C = (g.perClass || w.perClass) && K > 1 ? K : 1;
+  const eps = yp.dtype === 'float32' ? Math.fround(EPSILON) : EPSILON;
+  const P = flParams(expandTo(g.values, C), expandTo(w.values, C), labelSmoothing ?? null, eps, C);
+  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { fromLogits, P });
+}
+
+/**
+ * Options of the {@link BinaryFocalLoss} class: the function's options plus `reduction`, `name`
+ * (default `'binary_focal_loss'`) and `dtype`.
+ *
+ * @example
+ * ```ts
+ * const opts: BinaryFocalLossLossOptions = { gamma: 2, posWeight: 0.5, reduction: 'sum' };
+ * ```
+ */
+export interface BinaryFocalLossLossOptions extends BinaryFocalLossOptions, LossOptions {}
+
+/**
+ * The `focal-loss` package's `BinaryFocalLoss` class: {@link binaryFocalLoss} elementwise (no rank
+ * fix-up: labels and predictions broadcast), then the sample weight and the reduction. The default
+ * `'sum_over_batch_size'` is the **mean over all elements**, as tf.keras's `AUTO` reduction of the
+ * elementwise loss.
+ *
+ * @example
+ * ```ts
+ * // focal-loss docstring (an executed doctest): "Mean focal loss: 0.011"
+ * new BinaryFocalLoss({ gamma: 2 }).call([0, 1, 1], [0.1, 0.7, 0.9]).item(); // 0.0113
+ * ```
+ */
+export class BinaryFocalLoss extends Loss {
+  /** The focusing parameter (a number or one per class). */
+  readonly gamma: number | readonly number[];
+  /** The positive-term weight, or `null` for none. */
+  readonly posWeight: number | readonly number[] | null;
+  /** Whether predictions are logits. */
+  readonly fromLogits: boolean;
+  /** Label smoothing, or `null` for none (hard-label selection). */
+  readonly labelSmoothing: number | null;
+
+  /** @param options - the function's options (with the required `gamma`) plus `reduction`, `name` and `dtype`. */
+  constructor(options: BinaryFocalLossLossOptions) {
+    super(options ?? {}, 'binary_focal_loss');
+    const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossLossOptions);
+    if (gamma === undefined) throw new ValueError(this.name, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
+    checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
+    if (posWeight !== null && posWeight !== undefined) checkPerClassValues(posWeight, this.name, 'posWeight', isFiniteNonNegative, 'a finite number >= 0');
+    this.gamma = configValue(gamma) as number | number[];
+    this.posWeight = (configValue(posWeight) ?? null) as number | number[] | null;
+    this.fromLogits = checkBool(fromLogits, this.name, 'fromLogits');
+    this.labelSmoothing = labelSmoothing === null || labelSmoothing === undefined ? null : checkUnit(labelSmoothing, this.name, 'labelSmoothing');
+  }
+
+  /**
+   * The elementwise losses.
+   * @param yTrue - labels.
+   * @param yPred - predictions.
+   */
+  compute(yTrue: Tensor, yPred: Tensor): Tensor {
+    return binaryFocalLoss(yTrue, yPred, {
+      gamma: this.gamma,
+      posWeight: this.posWeight,
+      fromLogits: this.fromLogits,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+
+  /** The options for {@link Loss.getConfig}. */
+  protected options(): Record<string, unknown> {
+    return {
+      gamma: configValue(this.gamma),
+      posWeight: configValue(this.posWeight) ?? null,
+      fromLogits: this.fromLogits,
+      labelSmoothing: this.labelSmoothing,
+    };
+  }
+
+  /**
+   * Recreates a loss from {@link Loss.getConfig}'s output.
+   * @param config - a configuration.
+   * @returns the loss.
+   */
+  static fromConfig(config: LossConfig): BinaryFocalLoss {
+    return new BinaryFocalLoss(config as unknown as BinaryFocalLossLossOptions);
+  }
+}

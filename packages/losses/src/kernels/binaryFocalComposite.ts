@@ -1,0 +1,119 @@
+/**
+ * @internal The derivatives computed by the fused kernels of `binaryFocal.ts`, written again with
+ * differentiable tensor ops. They are used only to differentiate a fused gradient (second and
+ * higher order), so they favour NaN-free forms over speed: powers of `u = 1 − p_t` are guarded
+ * with the double-`where` pattern so that a saturated element contributes exact zeros instead of
+ * `0 · ∞`.
+ */
+import {
+  type DType,
+  type Tensor,
+  add,
+  clip,
+  div,
+  exp,
+  greater,
+  log,
+  log1p,
+  maximum,
+  mul,
+  neg,
+  pow,
+  powScalar,
+  sigmoid,
+  softplus,
+  sub,
+  tensor,
+  where,
+} from '@focalgrad/tensor';
+import { clipMask, smoothLabels } from './binaryCommon.js';
+import type { FocalKernelParams } from './binaryFocal.js';
+
+/** Whether every entry is equal (a per-class parameter that is effectively a scalar). */
+export function isUniform(v: Float64Array): boolean {
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return false;
+  return true;
+}
+
+/** A per-class constant: a scalar when uniform, else shape `[C]` (broadcast along the last axis). */
+export function perClassTensor(v: Float64Array, dtype: DType): Tensor {
+  return isUniform(v) ? tensor(v[0]!, { dtype }) : tensor(Float64Array.from(v), { dtype }, [v.length]);
+}
+
+function mapped(v: Float64Array, f: (x: number) => number, dtype: DType): Tensor {
+  return perClassTensor(v.map(f), dtype);
+}
+
+/** The class weight `y·α + (1 − y)·(1 − α)` (or torchvision's disabled weight 1). */
+function classWeight(y: Tensor, ym: Tensor, P: FocalKernelParams, dtype: DType): Tensor {
+  return add(mul(y, perClassTensor(P.wPos!, dtype)), mul(ym, perClassTensor(P.wNeg, dtype)));
+}
+
+/** `d/dx [w · u^γ · bce]` from logits (see `focalLogitsGrad`). */
+export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParams): Tensor {
+  const dt = x.dtype;
+  const y = smoothLabels(yt, P.smoothA, P.smoothB);
+  const ym = sub(1, y);
+  const s = sigmoid(x);
+  const sb = sigmoid(neg(x));
+  const ds = sub(mul(ym, s), mul(y, sb));
+  const G = P.gamma;
+  const uniform = isUniform(G);
+  let d: Tensor;
+  if (uniform && G[0] === 0) {
+    d = ds;
+  } else {
+    const bce = add(mul(y, softplus(neg(x))), mul(ym, softplus(x)));
+    const u = add(mul(y, sb), mul(ym, s));
+    const ss = mul(s, sb);
+    const oneM2y = sub(1, mul(y, 2));
+    if (uniform && G[0] === 2) {
+      d = mul(u, add(mul(u, ds), mul(mul(mul(ss, oneM2y), bce), 2)));
+    } else {
+      const Gt = perClassTensor(G, dt);
+      const pos = greater(u, 0);
+      const uSafe = where(pos, u, 1);
+      // u^γ, with 0^0 = 1 and 0^γ = 0 taken from constants where u = 0.
+      const f = where(pos, exp(mul(Gt, log(uSafe))), mapped(G, (g) => (g === 0 ? 1 : 0), dt));
+      const ratio = where(pos, div(ss, uSafe), 0); // σ(x)σ(−x)/u ∈ [0, 1]
+      d = add(mul(f, ds), mul(mul(mul(mul(Gt, f), ratio), oneM2y), bce));
+    }
+  }
+  return P.wPos === null ? d : mul(d, classWeight(y, ym, P, dt));
+}
+
+/** `d/dp [w · u^γ · bce(clip(p))]` from probabilities (see `focalProbsGrad`). */
+export function focalProbsDerivative(yt: Tensor, p: Tensor, P: FocalKernelParams): Tensor {
+  const dt = p.dtype;
+  const y = smoothLabels(yt, P.smoothA, P.smoothB);
+  const ym = sub(1, y);
+  const pc = clip(p, P.lo, P.hi);
+  const dbce = mul(clipMask(p, P.lo, P.hi), div(sub(pc, y), mul(pc, sub(1, pc))));
+  const G = P.gamma;
+  const uniform = isUniform(G);
+  let d: Tensor;
+  if (uniform && G[0] === 0) {
+    d = dbce;
+  } else {
+    const bce = neg(add(mul(y, log(pc)), mul(ym, log1p(neg(pc)))));
+    const u = add(mul(y, sub(1, p)), mul(ym, p));
+    const oneM2y = sub(1, mul(y, 2));
+    if (uniform) {
+      const g = G[0]!;
+      if (g === 2) {
+        d = mul(u, add(mul(u, dbce), mul(mul(oneM2y, bce), 2)));
+      } else {
+        const ub = g < 1 ? maximum(u, P.lo) : u;
+        d = add(mul(powScalar(u, g), dbce), mul(mul(powScalar(ub, g - 1), g), mul(oneM2y, bce)));
+      }
+    } else {
+      const zero = mapped(G, (g) => (g === 0 ? 1 : 0), dt);
+      const isZero = greater(zero, 0);
+      const f = where(isZero, 1, pow(u, mapped(G, (g) => (g === 0 ? 1 : g), dt)));
+      const ub = maximum(u, mapped(G, (g) => (g > 0 && g < 1 ? P.lo : -Infinity), dt));
+      const df = where(isZero, 0, pow(ub, mapped(G, (g) => (g === 0 ? 1 : g - 1), dt)));
+      d = add(mul(f, dbce), mul(mul(mul(perClassTensor(G, dt), df), oneM2y), bce));
+    }
+  }
+  return P.wPos === null ? d : mul(d, classWeight(y, ym, P, dt));
+}

@@ -1,0 +1,342 @@
+/**
+ * @internal Fused kernels of the dense-label softmax losses: Keras 3 `categorical_crossentropy`
+ * and `categorical_focal_crossentropy` (one-hot or soft labels, any class axis). One forward op per
+ * loss, one single-pass gradient op (`…Grad`) whose own backward is the VJP of the same gradient
+ * written as a composite of tensor ops, so every loss is differentiable to any order.
+ *
+ * Math (per row, class k, labels after smoothing y'_k = y_k(1 − ls) + ls/K, weights α_k, focusing
+ * parameters γ_k; α = 1, γ = 0 is the plain crossentropy):
+ *
+ * - probabilities x: s = Σ x_k, o_k = clip(x_k / s, ε, 1 − ε),
+ *   L = Σ_k α_k y'_k (1 − o_k)^γ_k (−log o_k);
+ *   ∂L/∂x_j = (a_j − Σ_k a_k o_k) / s with a_k = m_k ∂L/∂o_k
+ *   = m_k α_k y'_k [γ_k (1 − o_k)^(γ_k − 1) log o_k − (1 − o_k)^γ_k / o_k] and m_k = 1 where
+ *   ε ≤ x_k/s ≤ 1 − ε (the clip passes the gradient, inclusive as in `tf.clip_by_value`), else 0.
+ * - logits z: p = softmax(z) exactly (log p_k = z_k − logsumexp z),
+ *   L = Σ_k α_k y'_k (1 − p_k)^γ_k (−log p_k). With A_k = α_k y'_k (1 − p_k)^γ_k [γ_k p_k log p_k −
+ *   (1 − p_k)] (field notes §E1), ∂L/∂z = Σ_k A_k (e_k − q⁽ᵏ⁾) where q⁽ᵏ⁾ is the softmax of the
+ *   logits other than k. Only the arg-max class c can have p_c > 1/2; for k ≠ c, q⁽ᵏ⁾_j =
+ *   p_j / (1 − p_k) with 1 − p_k ≥ 1/2, so with B_k = A_k / (1 − p_k) and S_B = Σ_{k≠c} B_k:
+ *   ∂L/∂z_c = A_c − p_c S_B and ∂L/∂z_j = A_j − p_j (S_B − B_j) − A_c q⁽ᶜ⁾_j (j ≠ c), where
+ *   q⁽ᶜ⁾_j = exp(z_j − m₂) / Σ_{i≠c} exp(z_i − m₂) with m₂ the largest non-arg-max logit, and
+ *   1 − p_c = exp(logsumexp_{i≠c} z − logsumexp z). No 0/0 or ∞·0 can form for finite logits.
+ */
+import {
+  type OpContext,
+  type Tensor,
+  ValueError,
+  compositeVjp,
+  defineOp,
+  div,
+  exp,
+  expm1,
+  greaterEqual,
+  lessEqual,
+  log,
+  logSoftmax,
+  logicalAnd,
+  mul,
+  neg,
+  pow,
+  powScalar,
+  reshape,
+  clip,
+  softmax,
+  sub,
+  sum,
+  type Op,
+} from '@focalgrad/tensor';
+import { EPSILON, allocLike, constant, floatDType, keepShape, layout, perClassTensor, powg, uniformValue } from './softmaxCommon.js';
+
+/** @internal Attributes of the dense softmax-family loss ops. */
+export interface DenseAttrs {
+  /** The class axis, normalised to `[0, ndim)`. */
+  readonly axis: number;
+  /** Whether yPred holds logits (exact log-softmax) or probabilities (renormalise, clip). */
+  readonly fromLogits: boolean;
+  /** Keras label smoothing: y' = y(1 − ls) + ls / K with K the size of the class axis. */
+  readonly labelSmoothing: number;
+  /** One weight per class, or `null` for 1 everywhere. */
+  readonly alpha: Float64Array | null;
+  /** One focusing parameter per class, or `null` for 0 everywhere (plain crossentropy). */
+  readonly gamma: Float64Array | null;
+}
+
+/** Per-row loss values. */
+function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
+  const { outer, k: K, inner } = layout(x.shape, a.axis);
+  const xd = x.data;
+  const yd = y.data;
+  const out = allocLike(x, outer * inner);
+  const keep = 1 - a.labelSmoothing;
+  const add = a.labelSmoothing / K;
+  const smooth = a.labelSmoothing !== 0;
+  const alpha = a.alpha;
+  const gamma = a.gamma;
+  const rowStride = K * inner;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * rowStride + i;
+      let loss = 0;
+      if (a.fromLogits) {
+        // max (its index c) and the largest of the others (m2), in one pass
+        let m = -Infinity;
+        let m2 = -Infinity;
+        let c = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) {
+            m2 = m;
+            m = v;
+            c = k;
+          } else if (v > m2) m2 = v;
+        }
+        let s2 = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) if (k !== c) s2 += Math.exp(xd[idx]! - m2);
+        const sx = K > 1 ? s2 * Math.exp(m2 - m) : 0; // Σ_{j≠c} e^{z_j − m}
+        const lse = m + Math.log1p(sx);
+        if (gamma === null) {
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+            if (yk === 0) continue;
+            loss += (alpha === null ? 1 : alpha[k]!) * yk * (lse - xd[idx]!);
+          }
+        } else {
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+            if (yk === 0) continue;
+            let lp: number;
+            let omp: number;
+            if (k === c) {
+              lp = -Math.log1p(sx);
+              omp = K > 1 ? s2 * Math.exp(m2 - lse) : 0;
+            } else {
+              lp = xd[idx]! - lse;
+              omp = 1 - Math.exp(lp);
+            }
+            loss -= (alpha === null ? 1 : alpha[k]!) * yk * powg(omp, gamma[k]!) * lp;
+          }
+        }
+      } else {
+        let s = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) s += xd[idx]!;
+        if (s === 0) throw zeroRow(op, base, a.axis);
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+          if (yk === 0) continue;
+          const r = xd[idx]! / s;
+          const ok = r < EPSILON ? EPSILON : r > 1 - EPSILON ? 1 - EPSILON : r;
+          const w = (alpha === null ? 1 : alpha[k]!) * yk;
+          loss -= (gamma === null ? w : w * powg(1 - ok, gamma[k]!)) * Math.log(ok);
+        }
+      }
+      out[o * inner + i] = loss;
+    }
+  }
+  return new (x.constructor as new (d: Float32Array | Float64Array, s: number[]) => Tensor)(out, x.shape.filter((_, d) => d !== a.axis));
+}
+
+/** @internal The error for a probability row that sums to 0 (Keras would return NaN). */
+export function zeroRow(op: string, base: number, axis: number): ValueError {
+  return new ValueError(
+    op,
+    'yPred',
+    `has a row of probabilities summing to 0 (starting at flat index ${base}, class axis ${axis}); the probability path divides each row by its sum, so a zero row has no defined loss`,
+  );
+}
+
+/** The fused gradient: upstream g (per row) times ∂L/∂yPred, in one pass per row. */
+function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string): Tensor {
+  const { outer, k: K, inner } = layout(x.shape, a.axis);
+  const xd = x.data;
+  const yd = y.data;
+  const gd = g.data;
+  const out = allocLike(x, xd.length);
+  const keep = 1 - a.labelSmoothing;
+  const add = a.labelSmoothing / K;
+  const smooth = a.labelSmoothing !== 0;
+  const alpha = a.alpha;
+  const gamma = a.gamma;
+  const rowStride = K * inner;
+  const sa = new Float64Array(K); // A_k (logits) or a_k (probabilities)
+  const sb = new Float64Array(K); // B_k (logits)
+  const ex = new Float64Array(K); // e^{z_j − m2} (logits)
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * rowStride + i;
+      const gr = gd[o * inner + i]!;
+      if (a.fromLogits) {
+        let m = -Infinity;
+        let m2 = -Infinity;
+        let c = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) {
+            m2 = m;
+            m = v;
+            c = k;
+          } else if (v > m2) m2 = v;
+        }
+        let s2 = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          if (k === c) continue;
+          const e = Math.exp(xd[idx]! - m2);
+          ex[k] = e;
+          s2 += e;
+        }
+        const sx = K > 1 ? s2 * Math.exp(m2 - m) : 0;
+        const lse = m + Math.log1p(sx);
+        const pc = 1 / (1 + sx);
+        const cm = K > 1 ? Math.exp(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
+        if (gamma === null) {
+          // ∂L/∂z_j = (Σ_k α_k y'_k) p_j − α_j y'_j
+          let wsum = 0;
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+            const w = (alpha === null ? 1 : alpha[k]!) * yk;
+            sa[k] = w;
+            wsum += w;
+          }
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const pk = k === c ? pc : ex[k]! * cm;
+            out[idx] = gr * (wsum * pk - sa[k]!);
+          }
+        } else {
+          let sB = 0;
+          let ac = 0;
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+            if (yk === 0) {
+              sa[k] = 0;
+              sb[k] = 0;
+              continue;
+            }
+            const w = (alpha === null ? 1 : alpha[k]!) * yk;
+            const gk = gamma[k]!;
+            if (k === c) {
+              const lp = -Math.log1p(sx);
+              const omp = K > 1 ? s2 * Math.exp(m2 - lse) : 0;
+              ac = w * powg(omp, gk) * (gk * pc * lp - omp);
+              sa[k] = ac;
+              sb[k] = 0;
+            } else {
+              const lp = xd[idx]! - lse;
+              const pk = ex[k]! * cm;
+              const omp = 1 - pk; // >= 1/2
+              const mod = w * powg(omp, gk);
+              const br = gk * pk * lp;
+              sa[k] = mod * (br - omp);
+              const bk = mod * (br / omp - 1);
+              sb[k] = bk;
+              sB += bk;
+            }
+          }
+          const qs = K > 1 ? ac / s2 : 0; // A_c · q_j = ac · ex[j] / s2
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            if (k === c) out[idx] = gr * (ac - pc * sB);
+            else out[idx] = gr * (sa[k]! - ex[k]! * cm * (sB - sb[k]!) - qs * ex[k]!);
+          }
+        }
+      } else {
+        let s = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) s += xd[idx]!;
+        if (s === 0) throw zeroRow(op, base, a.axis);
+        let t = 0;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
+          sa[k] = 0;
+          if (yk === 0) continue;
+          const r = xd[idx]! / s;
+          if (!(r >= EPSILON && r <= 1 - EPSILON)) continue; // clipped: no gradient through o_k
+          const w = (alpha === null ? 1 : alpha[k]!) * yk;
+          let ak: number;
+          if (gamma === null || gamma[k] === 0) ak = -w / r;
+          else {
+            const gk = gamma[k]!;
+            const b = 1 - r;
+            ak = w * (gk * powg(b, gk - 1) * Math.log(r) - powg(b, gk) / r);
+          }
+          sa[k] = ak;
+          t += ak * r;
+        }
+        const f = gr / s;
+        for (let k = 0, idx = base; k < K; k++, idx += inner) out[idx] = f * (sa[k]! - t);
+      }
+    }
+  }
+  return new (x.constructor as new (d: Float32Array | Float64Array, s: readonly number[]) => Tensor)(out, x.shape);
+}
+
+/**
+ * The same gradient as {@link denseGrad}, written with tensor ops (differentiable in x and g). It
+ * is used only as the backward of the gradient op, i.e. for second and higher derivatives, which it
+ * gives exactly wherever the first derivative is smooth (away from saturated probabilities).
+ */
+function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs): Tensor {
+  const ax = a.axis;
+  const dtype = floatDType(x);
+  const K = x.shape[ax]!;
+  const ys = a.labelSmoothing !== 0 ? mulAdd(y, 1 - a.labelSmoothing, a.labelSmoothing / K, dtype) : y;
+  const w = a.alpha === null ? ys : mul(ys, perClassTensor(a.alpha, x.ndim, ax, dtype));
+  const gk = reshape(g, keepShape(x.shape, ax));
+  const gammaU = uniformValue(a.gamma);
+  const gammaT = a.gamma === null || gammaU !== null ? null : perClassTensor(a.gamma, x.ndim, ax, dtype);
+  const gScalar = a.gamma === null ? 0 : gammaU;
+  if (a.fromLogits) {
+    if (a.gamma === null) return mul(gk, sub(mul(sum(w, ax, true), softmax(x, ax)), w));
+    const lp = logSoftmax(x, ax);
+    const p = exp(lp);
+    const omp = neg(expm1(lp));
+    const mod = gammaT !== null ? pow(omp, gammaT) : gScalar === 0 ? null : powScalar(omp, gScalar!);
+    const gp = gammaT !== null ? gammaT : gScalar!;
+    const wm = mod === null ? w : mul(w, mod);
+    // B_k = α y' (1−p)^γ (γ p log p / (1−p) − 1); A_k = B_k (1 − p_k); ∂L/∂z_j = A_j − p_j (Σ B − B_j)
+    const bk = mul(wm, sub(div(mul(mul(p, lp), gp), omp), 1));
+    const ak = mul(bk, omp);
+    return mul(gk, sub(ak, mul(p, sub(sum(bk, ax, true), bk))));
+  }
+  const s = sum(x, ax, true);
+  const r = div(x, s);
+  const inRange = logicalAnd(greaterEqual(r, EPSILON), lessEqual(r, 1 - EPSILON));
+  const o = clip(r, EPSILON, 1 - EPSILON);
+  let ak: Tensor;
+  if (a.gamma === null || gScalar === 0) ak = neg(div(w, o));
+  else {
+    const b = sub(1, o);
+    const gp = gammaT !== null ? gammaT : gScalar!;
+    const pg1 = gammaT !== null ? pow(b, sub(gammaT, 1)) : powScalar(b, gScalar! - 1);
+    const pg = gammaT !== null ? pow(b, gammaT) : powScalar(b, gScalar!);
+    ak = mul(w, sub(mul(mul(pg1, log(o)), gp), div(pg, o)));
+  }
+  ak = mul(ak, inRange);
+  const t = sum(mul(ak, o), ax, true);
+  return mul(div(gk, s), sub(ak, t));
+}
+
+/** The smoothed labels y·m + c as a constant of the compute dtype. */
+function mulAdd(y: Tensor, m: number, c: number, dtype: 'float32' | 'float64'): Tensor {
+  const yd = y.data;
+  const v = new Float64Array(yd.length);
+  for (let i = 0; i < v.length; i++) v[i] = yd[i]! * m + c;
+  return constant(v, y.shape, dtype);
+}
+
+/**
+ * @internal Makes the fused op of a dense softmax-family loss (`name`) and its gradient op
+ * (`name + 'Grad'`). Inputs `[yTrue, yPred]`; the labels get no gradient (they are constants).
+ */
+export function makeDenseLossOp(name: string): Op<DenseAttrs> {
+  const gradOp = defineOp<DenseAttrs>({
+    name: `${name}Grad`,
+    forward: ([y, x, g], attrs) => denseGrad(y!, x!, g!, attrs, name),
+    backward: (gg: Tensor, { inputs: [y, x, g], attrs }: OpContext<DenseAttrs>) => {
+      const [gx, gu] = compositeVjp((xx, gv) => denseGradComposite(y!, xx!, gv!, attrs), [x!, g!], gg);
+      return [null, gx, gu];
+    },
+  });
+  return defineOp<DenseAttrs>({
+    name,
+    forward: ([y, x], attrs) => denseForward(y!, x!, attrs, name),
+    backward: (g, { inputs: [y, x], attrs, needsInputGrad }) => [null, needsInputGrad[1] ? gradOp([y!, x!, g], attrs) : null],
+  });
+}

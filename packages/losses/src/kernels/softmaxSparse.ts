@@ -1,0 +1,335 @@
+/**
+ * @internal Fused kernels of the integer-label softmax losses: Keras 3
+ * `sparse_categorical_crossentropy` and the `focal-loss` package's `sparse_categorical_focal_loss`
+ * (any class axis, optional ignored class). One forward op per loss and one single-pass gradient
+ * op (`…Grad`) whose own backward is the VJP of the same gradient written with tensor ops.
+ *
+ * Math (per row with true class t, weight w = classWeight[t] or 1, γ = gamma[t] or 0):
+ *
+ * - logits z (both losses): with lse' = logsumexp_{j≠t} z_j and d = z_t − lse', p_t = σ(d),
+ *   1 − p_t = σ(−d), −log p_t = softplus(−d); L = w (1 − p_t)^γ softplus(−d). Gradient (field notes
+ *   §E1): ∂L/∂z = A (e_t − q), A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)], q_j = exp(z_j − lse')
+ *   for j ≠ t (the softmax of the non-target logits), q_t = 0. Every factor is finite for finite
+ *   logits and any γ ≥ 0: no (1 − p_t)^(γ−1) is ever formed.
+ * - probabilities x, focal-loss (`mode: 'focal'`): c = clip(x, ε, 1 − ε), the crossentropy is
+ *   `sparse_softmax_cross_entropy_with_logits(log c)` = log Σ c_k − log c_t (an implicit
+ *   renormalisation), the modulation uses the raw x_t: L = w · max(1 − x_t, 0)^γ · (log Σ c − log c_t).
+ *   The max(·, 0) is the negative-base guard of focal-semantics §9.3 (only inputs x_t > 1 are
+ *   affected; the reference gives NaN there for fractional γ). ∂L/∂x_j = w M m_j (1/C − δ_jt / c_t)
+ *   + δ_jt w M' X with M' = −γ (1 − x_t)^(γ−1); for 0 < γ < 1 its base is taken at least ε, i.e. at
+ *   x_t ≥ 1 − ε the derivative is its value at the clip boundary x_t = 1 − ε instead of −∞.
+ * - probabilities x, Keras (`mode: 'keras'`): s = Σ x, o_t = clip(x_t / s, ε, 1 − ε), L = −log o_t,
+ *   ∂L/∂x_j = m_t (1 − δ_jt / o_t) / s.
+ */
+import {
+  type OpContext,
+  type Tensor,
+  Tensor as T,
+  add,
+  compositeVjp,
+  defineOp,
+  div,
+  exp,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  logSigmoid,
+  logSumExp,
+  logicalAnd,
+  maximum,
+  mul,
+  neg,
+  pow,
+  powScalar,
+  relu,
+  reshape,
+  clip,
+  sigmoid,
+  softmax,
+  sub,
+  sum,
+  where,
+  type Op,
+} from '@focalgrad/tensor';
+import { EPSILON, allocLike, constant, floatDType, keepShape, layout, powg, uniformValue } from './softmaxCommon.js';
+import { zeroRow } from './softmaxDense.js';
+
+/** @internal Attributes of the sparse softmax-family loss ops. */
+export interface SparseAttrs {
+  /** The class axis of yPred, normalised to `[0, ndim)`. */
+  readonly axis: number;
+  /** Whether yPred holds logits. */
+  readonly fromLogits: boolean;
+  /** Probability path: `'keras'` (renormalise and clip, no focal term) or `'focal'` (focal-loss). */
+  readonly mode: 'keras' | 'focal';
+  /** One focusing parameter per class (picked by the true class), or `null` for 0. */
+  readonly gamma: Float64Array | null;
+  /** One weight per class (picked by the true class), or `null` for 1. */
+  readonly classWeight: Float64Array | null;
+  /** Rows whose label equals this get loss 0 and gradient 0. */
+  readonly ignoreClass: number | null;
+}
+
+function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tensor {
+  const { outer, k: K, inner } = layout(x.shape, a.axis);
+  const ld = lab.data;
+  const xd = x.data;
+  const out = allocLike(x, outer * inner);
+  const gamma = a.gamma;
+  const gU = gamma === null ? 0 : uniformValue(gamma);
+  const cw = a.classWeight;
+  const ign = a.ignoreClass;
+  const rowStride = K * inner;
+  for (let o = 0, r = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++, r++) {
+      const t = ld[r]!;
+      if (t === ign) continue;
+      const base = o * rowStride + i;
+      const end = base + rowStride;
+      const ti = base + t * inner;
+      const w = cw === null ? 1 : cw[t]!;
+      const g = gU !== null ? gU : gamma![t]!;
+      if (a.fromLogits) {
+        if (K === 1) continue;
+        let m = -Infinity;
+        for (let idx = base; idx < ti; idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) m = v;
+        }
+        for (let idx = ti + inner; idx < end; idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) m = v;
+        }
+        let s = 0;
+        for (let idx = base; idx < ti; idx += inner) s += Math.exp(xd[idx]! - m);
+        for (let idx = ti + inner; idx < end; idx += inner) s += Math.exp(xd[idx]! - m);
+        const d = xd[ti]! - (m + Math.log(s));
+        const e = Math.exp(-Math.abs(d));
+        const l1 = Math.log1p(e);
+        const ce = (d < 0 ? -d : 0) + l1; // −log p_t = softplus(−d)
+        if (g === 0) out[r] = w * ce;
+        else {
+          const omp = d >= 0 ? e / (1 + e) : 1 / (1 + e); // 1 − p_t = σ(−d)
+          out[r] = w * powg(omp, g) * ce;
+        }
+      } else if (a.mode === 'focal') {
+        let cs = 0;
+        for (let idx = base; idx < end; idx += inner) {
+          const v = xd[idx]!;
+          cs += v < EPSILON ? EPSILON : v > 1 - EPSILON ? 1 - EPSILON : v;
+        }
+        const xt = xd[ti]!;
+        const ct = xt < EPSILON ? EPSILON : xt > 1 - EPSILON ? 1 - EPSILON : xt;
+        const xent = Math.log(cs) - Math.log(ct);
+        const b = xt > 1 ? 0 : 1 - xt;
+        out[r] = w * powg(b, g) * xent;
+      } else {
+        let s = 0;
+        for (let idx = base; idx < end; idx += inner) s += xd[idx]!;
+        if (s === 0) throw zeroRow(op, base, a.axis);
+        const rt = xd[ti]! / s;
+        out[r] = -Math.log(rt < EPSILON ? EPSILON : rt > 1 - EPSILON ? 1 - EPSILON : rt);
+      }
+    }
+  }
+  return new T(out, lab.shape.slice());
+}
+
+function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string): Tensor {
+  const { outer, k: K, inner } = layout(x.shape, a.axis);
+  const ld = lab.data;
+  const xd = x.data;
+  const gd = gu.data;
+  const out = allocLike(x, xd.length);
+  const gamma = a.gamma;
+  const gU = gamma === null ? 0 : uniformValue(gamma);
+  const cw = a.classWeight;
+  const ign = a.ignoreClass;
+  const rowStride = K * inner;
+  for (let o = 0, r = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++, r++) {
+      const t = ld[r]!;
+      if (t === ign) continue;
+      const base = o * rowStride + i;
+      const end = base + rowStride;
+      const ti = base + t * inner;
+      const gr = gd[r]!;
+      const w = cw === null ? gr : gr * cw[t]!;
+      const g = gU !== null ? gU : gamma![t]!;
+      if (a.fromLogits) {
+        if (K === 1) continue;
+        let m = -Infinity;
+        for (let idx = base; idx < ti; idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) m = v;
+        }
+        for (let idx = ti + inner; idx < end; idx += inner) {
+          const v = xd[idx]!;
+          if (v > m) m = v;
+        }
+        let s = 0;
+        for (let idx = base; idx < ti; idx += inner) {
+          const e = Math.exp(xd[idx]! - m);
+          out[idx] = e;
+          s += e;
+        }
+        for (let idx = ti + inner; idx < end; idx += inner) {
+          const e = Math.exp(xd[idx]! - m);
+          out[idx] = e;
+          s += e;
+        }
+        const d = xd[ti]! - (m + Math.log(s));
+        const e = Math.exp(-Math.abs(d));
+        const inv = 1 / (1 + e);
+        const omp = d >= 0 ? e * inv : inv; // 1 − p_t
+        let A: number;
+        if (g === 0) A = -w * omp;
+        else {
+          const pt = d >= 0 ? inv : e * inv;
+          const lpt = -((d < 0 ? -d : 0) + Math.log1p(e));
+          A = w * powg(omp, g) * (g * pt * lpt - omp);
+        }
+        const f = -A / s;
+        for (let idx = base; idx < ti; idx += inner) out[idx] = out[idx]! * f;
+        for (let idx = ti + inner; idx < end; idx += inner) out[idx] = out[idx]! * f;
+        out[ti] = A;
+      } else if (a.mode === 'focal') {
+        let cs = 0;
+        for (let idx = base; idx < end; idx += inner) {
+          const v = xd[idx]!;
+          cs += v < EPSILON ? EPSILON : v > 1 - EPSILON ? 1 - EPSILON : v;
+        }
+        const xt = xd[ti]!;
+        const ct = xt < EPSILON ? EPSILON : xt > 1 - EPSILON ? 1 - EPSILON : xt;
+        const b = xt > 1 ? 0 : 1 - xt;
+        const M = powg(b, g);
+        const wm = (w * M) / cs;
+        for (let idx = base; idx < end; idx += inner) {
+          const v = xd[idx]!;
+          out[idx] = v >= EPSILON && v <= 1 - EPSILON ? wm : 0;
+        }
+        let dt = xt >= EPSILON && xt <= 1 - EPSILON ? (-w * M) / ct : 0;
+        if (g !== 0 && xt <= 1) {
+          const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powg(b, g - 1);
+          dt += w * dM * (Math.log(cs) - Math.log(ct));
+        }
+        out[ti] = out[ti]! + dt;
+      } else {
+        let s = 0;
+        for (let idx = base; idx < end; idx += inner) s += xd[idx]!;
+        if (s === 0) throw zeroRow(op, base, a.axis);
+        const rt = xd[ti]! / s;
+        if (!(rt >= EPSILON && rt <= 1 - EPSILON)) continue;
+        const f = gr / s;
+        for (let idx = base; idx < end; idx += inner) out[idx] = f;
+        out[ti] = f * (1 - 1 / rt);
+      }
+    }
+  }
+  return new T(out, x.shape.slice());
+}
+
+/** Label-derived constants for the composite formula, all in x's dtype. */
+function sparseConstants(lab: Tensor, x: Tensor, a: SparseAttrs): { onehot: Tensor; valid: Tensor; gammaT: Tensor | null; gScalar: number; wT: Tensor | null } {
+  const { outer, k: K, inner } = layout(x.shape, a.axis);
+  const dtype = floatDType(x);
+  const ld = lab.data;
+  const oh = new Float64Array(x.size);
+  const valid = new Float64Array(outer * inner);
+  const gU = a.gamma === null ? 0 : uniformValue(a.gamma);
+  const gv = gU === null ? new Float64Array(outer * inner) : null;
+  const wv = a.classWeight === null ? null : new Float64Array(outer * inner);
+  for (let o = 0, r = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++, r++) {
+      const t = ld[r]!;
+      if (t === a.ignoreClass) continue;
+      valid[r] = 1;
+      oh[o * K * inner + i + t * inner] = 1;
+      if (gv !== null) gv[r] = a.gamma![t]!;
+      if (wv !== null) wv[r] = a.classWeight![t]!;
+    }
+  }
+  const ks = keepShape(x.shape, a.axis);
+  return {
+    onehot: constant(oh, x.shape, dtype),
+    valid: constant(valid, ks, dtype),
+    gammaT: gv === null ? null : constant(gv, ks, dtype),
+    gScalar: gU ?? 0,
+    wT: wv === null ? null : constant(wv, ks, dtype),
+  };
+}
+
+/**
+ * The same gradient as {@link sparseGrad} with tensor ops (differentiable in x and the upstream
+ * gradient); the backward of the gradient op, i.e. second and higher derivatives.
+ */
+function sparseGradComposite(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs): Tensor {
+  const ax = a.axis;
+  const { onehot, valid, gammaT, gScalar, wT } = sparseConstants(lab, x, a);
+  let gk = mul(reshape(gu, keepShape(x.shape, ax)), valid);
+  if (wT !== null) gk = mul(gk, wT);
+  const focal = gammaT !== null || gScalar !== 0;
+  if (a.fromLogits) {
+    if (!focal) return mul(gk, sub(softmax(x, ax), onehot));
+    const big = x.dtype === 'float64' ? -1e300 : -1e30;
+    const zm = where(onehot, big, x); // the target logit masked out
+    const lseN = logSumExp(zm, ax, true);
+    const d = sub(sum(mul(x, onehot), ax, true), lseN);
+    const omp = sigmoid(neg(d));
+    const gp: Tensor | number = gammaT ?? gScalar;
+    const mod = exp(mul(logSigmoid(neg(d)), gp));
+    const A = mul(mod, sub(mul(mul(sigmoid(d), logSigmoid(d)), gp), omp));
+    const q = exp(sub(zm, lseN));
+    return mul(mul(gk, A), sub(onehot, q));
+  }
+  if (a.mode === 'keras') {
+    const s = sum(x, ax, true);
+    const rt = div(sum(mul(x, onehot), ax, true), s);
+    const mt = logicalAnd(greaterEqual(rt, EPSILON), lessEqual(rt, 1 - EPSILON));
+    const ot = clip(rt, EPSILON, 1 - EPSILON);
+    return mul(div(mul(gk, mt), s), sub(1, div(onehot, ot)));
+  }
+  const c = clip(x, EPSILON, 1 - EPSILON);
+  const m = logicalAnd(greaterEqual(x, EPSILON), lessEqual(x, 1 - EPSILON));
+  const C = sum(c, ax, true);
+  const ct = sum(mul(c, onehot), ax, true);
+  const xt = sum(mul(x, onehot), ax, true);
+  const xent = sub(log(C), log(ct));
+  const b = relu(sub(1, xt));
+  const ce = mul(m, sub(div(1, C), div(onehot, ct)));
+  if (!focal) return mul(gk, ce);
+  let M: Tensor;
+  let dM: Tensor;
+  if (gammaT !== null) {
+    M = pow(b, gammaT);
+    // 0 ≤ γ < 1: the base of the derivative is capped below at ε (finite at x_t = 1)
+    const bc = where(less(gammaT, 1), maximum(b, EPSILON), b);
+    dM = mul(neg(mul(gammaT, pow(bc, sub(gammaT, 1)))), lessEqual(xt, 1));
+  } else {
+    M = powScalar(b, gScalar);
+    const bc = gScalar < 1 ? maximum(b, EPSILON) : b;
+    dM = mul(mul(powScalar(bc, gScalar - 1), -gScalar), lessEqual(xt, 1));
+  }
+  return mul(gk, add(mul(M, ce), mul(mul(onehot, dM), xent)));
+}
+
+/**
+ * @internal Makes the fused op of a sparse softmax-family loss (`name`) and its gradient op
+ * (`name + 'Grad'`). Inputs `[labels (int32, yPred's shape without the class axis), yPred]`.
+ */
+export function makeSparseLossOp(name: string): Op<SparseAttrs> {
+  const gradOp = defineOp<SparseAttrs>({
+    name: `${name}Grad`,
+    forward: ([lab, x, g], attrs) => sparseGrad(lab!, x!, g!, attrs, name),
+    backward: (gg: Tensor, { inputs: [lab, x, g], attrs }: OpContext<SparseAttrs>) => {
+      const [gx, gv] = compositeVjp((xx, gw) => sparseGradComposite(lab!, xx!, gw!, attrs), [x!, g!], gg);
+      return [null, gx, gv];
+    },
+  });
+  return defineOp<SparseAttrs>({
+    name,
+    forward: ([lab, x], attrs) => sparseForward(lab!, x!, attrs, name),
+    backward: (g, { inputs: [lab, x], attrs, needsInputGrad }) => [null, needsInputGrad[1] ? gradOp([lab!, x!, g], attrs) : null],
+  });
+}

@@ -1,0 +1,251 @@
+/**
+ * State dicts: named snapshots of a model's parameters and buffers, checked loading into a model,
+ * and a JSON encoding that round-trips every value bit for bit.
+ */
+import { type DType, allocate, isDType } from '../dtype.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { shapesEqual, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Named tensors: a model's parameters and buffers under their dotted names (`0.weight`,
+ * `layers.1.bias`), as returned by `Module.stateDict` and accepted by `Module.loadStateDict`.
+ *
+ * @example
+ * ```ts
+ * const model = new nn.Linear(3, 2, { seed: 0 });
+ * const sd: StateDict = model.stateDict();
+ * Object.keys(sd); // ['weight', 'bias']
+ * ```
+ */
+export type StateDict = Record<string, Tensor>;
+
+/**
+ * Options of `Module.loadStateDict`.
+ *
+ * @example
+ * ```ts
+ * model.loadStateDict(sd, { strict: false }); // load what matches, report the rest
+ * ```
+ */
+export interface LoadStateDictOptions {
+  /**
+   * Whether the keys must match exactly (default `true`): a missing or unexpected key throws a
+   * {@link ValueError} and nothing is loaded. With `false` they are returned instead. Shapes and
+   * dtypes of the keys that are loaded are checked either way.
+   */
+  strict?: boolean;
+}
+
+/**
+ * What `Module.loadStateDict` did not load, like PyTorch's `_IncompatibleKeys`.
+ *
+ * @example
+ * ```ts
+ * const { missingKeys, unexpectedKeys } = model.loadStateDict(sd, { strict: false });
+ * ```
+ */
+export interface LoadStateDictResult {
+  /** Names the module has but the dict lacks (left unchanged). */
+  missingKeys: string[];
+  /** Names in the dict that the module does not have (ignored). */
+  unexpectedKeys: string[];
+}
+
+/** @internal A detached copy of each named tensor. */
+export function snapshotStateDict(entries: ReadonlyArray<readonly [string, Tensor]>): StateDict {
+  const out: StateDict = {};
+  for (const [name, t] of entries) out[name] = new Tensor(t.data.slice(), t.shape.slice());
+  return out;
+}
+
+/**
+ * @internal Copies `dict` into the named targets in place, after checking every key, shape and
+ * dtype first so that a rejected dict leaves the targets untouched.
+ */
+export function assignStateDict(
+  op: string,
+  targets: ReadonlyArray<readonly [string, Tensor]>,
+  dict: StateDict,
+  options: LoadStateDictOptions = {},
+): LoadStateDictResult {
+  const strict = options.strict ?? true;
+  if (dict === null || typeof dict !== 'object') {
+    throw new ValueError(op, 'stateDict', `expected an object of named tensors, got ${dict === null ? 'null' : typeof dict}`);
+  }
+  const known = new Set(targets.map(([name]) => name));
+  const missingKeys = targets.map(([name]) => name).filter((name) => !Object.hasOwn(dict, name));
+  const unexpectedKeys = Object.keys(dict).filter((name) => !known.has(name));
+  if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+    const parts: string[] = [];
+    if (missingKeys.length > 0) parts.push(`missing keys ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
+    if (unexpectedKeys.length > 0) parts.push(`unexpected keys ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+    throw new ValueError(op, 'stateDict', `does not match the module's keys: ${parts.join('; ')} (pass { strict: false } to load the rest)`);
+  }
+  const plan: Array<[Tensor, Tensor]> = [];
+  for (const [name, target] of targets) {
+    if (!Object.hasOwn(dict, name)) continue;
+    const src = dict[name];
+    if (!(src instanceof Tensor)) {
+      throw new ValueError(op, name, `expected a Tensor, got ${src === null ? 'null' : typeof src}`);
+    }
+    if (!shapesEqual(src.shape, target.shape)) {
+      throw new ShapeError(op, name, `expected shape ${fmtShape(target.shape)}, got ${fmtShape(src.shape)}`);
+    }
+    if (src.dtype !== target.dtype) {
+      throw new DTypeError(op, name, `expected dtype ${target.dtype}, got ${src.dtype}`);
+    }
+    plan.push([target, src]);
+  }
+  for (const [target, src] of plan) if (target.data !== src.data) target.data.set(src.data);
+  return { missingKeys, unexpectedKeys };
+}
+
+/**
+ * One tensor of a {@link StateDictJSON}. Values are JSON numbers (doubles, which hold every float32
+ * and int32 exactly); the values JSON cannot hold are strings: `'NaN'`, `'Infinity'`,
+ * `'-Infinity'` and `'-0'`.
+ *
+ * @example
+ * ```ts
+ * const t: TensorJSON = { name: 'bias', dtype: 'float32', shape: [2], data: [0.5, '-0'] };
+ * ```
+ */
+export interface TensorJSON {
+  /** The tensor's name in the state dict. */
+  name: string;
+  /** The element type. */
+  dtype: DType;
+  /** The dimensions. */
+  shape: number[];
+  /** The elements, row-major. */
+  data: Array<number | string>;
+}
+
+/**
+ * The JSON layout of a state dict written by {@link stateDictToJSON}: a format tag, a version,
+ * and the tensors in order.
+ *
+ * @example
+ * ```ts
+ * const doc: StateDictJSON = JSON.parse(stateDictToJSON(model.stateDict()));
+ * doc.tensors[0]?.name; // '0.weight'
+ * ```
+ */
+export interface StateDictJSON {
+  /** Always `'focalgrad.stateDict'`. */
+  format: 'focalgrad.stateDict';
+  /** The layout version, currently `1`. */
+  version: 1;
+  /** The named tensors, in the state dict's order. */
+  tensors: TensorJSON[];
+}
+
+const FORMAT = 'focalgrad.stateDict';
+
+function encodeValue(v: number): number | string {
+  if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? '-0' : v;
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+function decodeValue(v: unknown, op: string, name: string, index: number): number {
+  if (typeof v === 'number') return v;
+  switch (v) {
+    case 'NaN':
+      return NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case '-0':
+      return -0;
+  }
+  throw new ValueError(op, name, `expected a number or one of 'NaN', 'Infinity', '-Infinity', '-0' at data[${index}], got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Encodes a state dict as JSON text: each tensor's name, dtype, shape and values. Values are
+ * written as doubles, so float32, float64 and int32 tensors all read back bit for bit with
+ * {@link stateDictFromJSON} (including NaN, ±Infinity and -0).
+ *
+ * @param dict - the named tensors, e.g. from `module.stateDict()`.
+ * @param space - indentation passed to `JSON.stringify` (default none).
+ * @returns the JSON text.
+ * @example
+ * ```ts
+ * const text = stateDictToJSON(model.stateDict());
+ * model.loadStateDict(stateDictFromJSON(text));
+ * ```
+ */
+export function stateDictToJSON(dict: StateDict, space?: number | string): string {
+  const op = 'stateDictToJSON';
+  if (dict === null || typeof dict !== 'object') {
+    throw new ValueError(op, 'dict', `expected an object of named tensors, got ${dict === null ? 'null' : typeof dict}`);
+  }
+  const tensors: TensorJSON[] = [];
+  for (const [name, t] of Object.entries(dict)) {
+    if (!(t instanceof Tensor)) throw new ValueError(op, name, `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+    const data = new Array<number | string>(t.size);
+    for (let i = 0; i < t.size; i++) data[i] = encodeValue(t.data[i]!);
+    tensors.push({ name, dtype: t.dtype, shape: t.shape.slice(), data });
+  }
+  const doc: StateDictJSON = { format: FORMAT, version: 1, tensors };
+  return JSON.stringify(doc, null, space);
+}
+
+/**
+ * Decodes a state dict written by {@link stateDictToJSON}, from the text or the parsed object.
+ * Every field is checked: a malformed document throws a {@link ValueError}, an unknown dtype a
+ * {@link DTypeError}, and values that do not fill the shape a {@link ShapeError}, each naming the
+ * tensor.
+ *
+ * @param json - the JSON text, or the object it parses to.
+ * @returns fresh tensors (not requiring grad) under their names.
+ * @example
+ * ```ts
+ * const sd = stateDictFromJSON(text);
+ * sd['0.weight']?.shape; // [16, 2]
+ * ```
+ */
+export function stateDictFromJSON(json: string | StateDictJSON): StateDict {
+  const op = 'stateDictFromJSON';
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new ValueError(op, 'json', `is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (doc === null || typeof doc !== 'object' || (doc as StateDictJSON).format !== FORMAT) {
+    throw new ValueError(op, 'json', `expected a document with format '${FORMAT}', got ${doc === null || typeof doc !== 'object' ? typeof doc : JSON.stringify((doc as { format?: unknown }).format)}`);
+  }
+  const { version, tensors } = doc as StateDictJSON;
+  if (version !== 1) throw new ValueError(op, 'json', `expected version 1, got ${JSON.stringify(version)}`);
+  if (!Array.isArray(tensors)) throw new ValueError(op, 'json', `expected 'tensors' to be an array, got ${typeof tensors}`);
+  const out: StateDict = {};
+  tensors.forEach((entry: TensorJSON, i) => {
+    if (entry === null || typeof entry !== 'object' || typeof entry.name !== 'string') {
+      throw new ValueError(op, `tensors[${i}]`, 'expected an object with a string name');
+    }
+    const { name, dtype, shape, data } = entry;
+    if (Object.hasOwn(out, name)) throw new ValueError(op, name, 'appears more than once');
+    if (!isDType(dtype)) throw new DTypeError(op, name, `expected dtype 'float32', 'float64' or 'int32', got ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ShapeError(op, name, `expected a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    if (!Array.isArray(data)) throw new ValueError(op, name, `expected 'data' to be an array, got ${typeof data}`);
+    const n = sizeOf(shape);
+    if (data.length !== n) throw new ShapeError(op, name, `expected ${n} values for shape ${fmtShape(shape)}, got ${data.length}`);
+    const arr = allocate(dtype, n);
+    for (let k = 0; k < n; k++) {
+      const v = decodeValue(data[k], op, name, k);
+      if (dtype === 'int32' && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647)) {
+        throw new ValueError(op, name, `expected int32 values, got ${v} at data[${k}]`);
+      }
+      arr[k] = v;
+    }
+    out[name] = new Tensor(arr, shape.slice());
+  });
+  return out;
+}

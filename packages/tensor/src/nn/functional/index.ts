@@ -1,0 +1,2 @@
+/** Stateless layer functions (`nn.functional`). */
+export { linear } from './linear.js';
