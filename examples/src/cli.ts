@@ -218,7 +218,7 @@ export class Progress {
 /** A path as shown to the user: relative to the working directory when that is shorter. */
 export function displayPath(p: string): string {
   const abs = resolve(p);
-  const rel = relative(process.cwd(), abs);
+  const rel = relative(process.env.INIT_CWD ?? process.cwd(), abs); // npm runs scripts in the workspace; INIT_CWD is where the user typed
   return rel && rel.length < abs.length ? rel : abs;
 }
 
@@ -236,7 +236,16 @@ export function formatTable(header: readonly string[], rows: ReadonlyArray<reado
 
 /** A number with `digits` decimals, `n/a` for NaN. */
 export function fmt(v: number, digits = 3): string {
-  return Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
+  if (Number.isNaN(v)) return 'n/a';
+  const r = v.toFixed(digits);
+  return /^-0\.?0*$/.test(r) ? r.slice(1) : r;
+}
+
+/** A number to `digits` significant digits, in exponent form when it is tiny or huge. */
+export function fmtSig(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(digits - 1) : v.toPrecision(digits);
 }
 
 /**

@@ -15,7 +15,8 @@ export const demoFlags = {
 
 const SUMMARY = `
 What focal loss changes for minority classes, in numbers and plots: runs, with their defaults,
-  1. logistic  — crossentropy vs binary focal loss at a 1% positive rate,
+  1. logistic  — crossentropy vs binary focal loss at a 1% positive rate (γ = 2 without α, then
+                 with Lin et al.'s α = 0.25),
   2. softmax   — crossentropy vs categorical and sparse focal loss on 100:1 long-tailed classes,
   3. gradients — Figure 1 of Lin et al. and the focal gradient relative to crossentropy's.
 Each example has more flags: npx tsx examples/src/<name>.ts --help`;
@@ -24,6 +25,8 @@ Each example has more flags: npx tsx examples/src/<name>.ts --help`;
 export interface DemoResult {
   /** The logistic example's result. */
   logistic: logistic.LogisticResult;
+  /** The logistic example's result with `--alpha 0.25`. */
+  logisticAlpha: logistic.LogisticResult;
   /** The softmax example's result. */
   softmax: softmax.SoftmaxResult;
   /** The gradients example's result. */
@@ -50,21 +53,26 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const t0 = performance.now();
   const banner = (s: string): void => io.log(`\n=== ${s} ${'='.repeat(Math.max(3, 76 - s.length))}\n`);
 
-  banner('1/3 logistic: binary crossentropy vs binary focal loss');
+  banner('1/3 logistic: binary crossentropy vs binary focal loss (γ = 2, no α)');
   const lr = (await logistic.main(shared, io))!;
+  banner('1/3 (again) logistic with α = 0.25, the value Lin et al. pair with γ = 2');
+  io.log('α weighs the positives (0.25) against the negatives (0.75): a lower minority recall at 0.5 is expected.');
+  io.log('Try --alpha 0.75 for the opposite.\n');
+  const lra = (await logistic.main([...shared, '--alpha', '0.25', '--name', 'logistic-alpha0.25'], io))!;
   banner('2/3 softmax: crossentropy vs categorical and sparse focal loss');
   const sr = (await softmax.main(shared, io))!;
   banner('3/3 gradients: Figure 1 of Lin et al. and the focal gradient');
   const gr = (await gradients.main(shared, io))!;
 
   const ms = performance.now() - t0;
-  const files = [...lr.files, ...sr.files, ...gr.files];
+  const files = [...lr.files, ...lra.files, ...sr.files, ...gr.files];
   banner('done');
   io.log(`All ${files.length} plots are in ${displayPath(values.out)}/:`);
   for (const f of files) io.log(`  ${displayPath(f)}`);
   io.log(`\nTotal time ${(ms / 1000).toFixed(1)} s. Rerun any example with other flags, e.g.`);
-  io.log('  npx tsx examples/src/logistic.ts --imbalance 999 --gamma 1 --alpha 0.25');
-  return { logistic: lr, softmax: sr, gradients: gr, files, ms };
+  io.log('  npx tsx examples/src/logistic.ts --imbalance 999 --alpha 0.75');
+  io.log('  npx tsx examples/src/softmax.ts --mlp --class-weight inverse');
+  return { logistic: lr, logisticAlpha: lra, softmax: sr, gradients: gr, files, ms };
 }
 
 if (isEntryPoint(import.meta.url)) runAsScript(main);

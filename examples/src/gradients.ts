@@ -6,10 +6,10 @@
  *   npx tsx examples/src/gradients.ts --help
  */
 import { join } from 'node:path';
-import { grad, tensor, type Tensor } from '@focalgrad/tensor';
+import { exp, grad, softplus, tensor, type Tensor } from '@focalgrad/tensor';
 import { binaryCrossentropy, binaryFocalCrossentropy, focalCurves } from '@focalgrad/losses';
 import { writeLineChart } from './plot.js';
-import { type Io, commonFlags, displayPath, formatTable, helpText, isEntryPoint, parseFlags, processIo, runAsScript, type FlagValues } from './cli.js';
+import { type Io, commonFlags, displayPath, fmtSig, formatTable, helpText, isEntryPoint, parseFlags, processIo, runAsScript, type FlagValues } from './cli.js';
 
 /** The flags of this example. */
 export const gradientsFlags = {
@@ -43,8 +43,12 @@ export interface GradientsResult {
   pt: number[];
   /** One entry per γ. */
   curves: Curve[];
-  /** Largest |focalCurves − autograd| over the check points, for the loss and the derivative. */
+  /** Largest relative |focalCurves − autograd of the library's loss ops| over the check points. */
   maxDiscrepancy: { loss: number; dLogit: number; ratio: number };
+  /** The same against autograd through primitive ops. */
+  maxDiscrepancyComposite: { loss: number; dLogit: number };
+  /** The same against the closed forms. */
+  maxDiscrepancyClosedForm: { loss: number; dLogit: number };
   /** The down-weighting of an easy example, per γ. */
   easy: Array<{ gamma: number; lossRatio: number; gradRatio: number }>;
   /** The SVG files written. */
@@ -94,6 +98,29 @@ function autogradAt(pts: readonly number[], gamma: number | null, alpha: number 
 }
 
 /**
+ * An independent reference: the same loss for label 1 composed from primitive ops,
+ * `α · exp(−γ·softplus(x)) · softplus(−x)` (= α (1 − p)^γ (−log p)), differentiated by autograd
+ * through those primitives rather than through the fused op's analytic backward.
+ */
+function compositeAutogradAt(pts: readonly number[], gamma: number, alpha: number | null): { loss: number[]; dLogit: number[] } {
+  const x = tensor(pts.map(logit), { dtype: 'float64' });
+  const f = (z: Tensor): Tensor => exp(softplus(z).mul(-gamma)).mul(softplus(z.neg())).mul(alpha ?? 1);
+  return { loss: Array.from(f(x).data), dLogit: Array.from(grad((z: Tensor) => f(z).sum())(x).data) };
+}
+
+/** Lin et al.'s closed forms (appendix B) for label 1: FL and ∂FL/∂x = α (1 − p)^γ (γ p log p + p − 1). */
+function closedFormAt(p: number, gamma: number, alpha: number | null): { loss: number; dLogit: number } {
+  const a = alpha ?? 1;
+  const m = Math.pow(1 - p, gamma);
+  return { loss: -a * m * Math.log(p), dLogit: a * m * (gamma * p * Math.log(p) + p - 1) };
+}
+
+/** Largest |a − b| relative to max(|b|, tiny): the discrepancies span many orders of magnitude. */
+function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
+
+/**
  * Runs the study.
  * @param o - the options (see {@link gradientsFlags}).
  * @param io - where to print.
@@ -102,27 +129,30 @@ export async function run(o: GradientsOptions, io: Io = processIo): Promise<Grad
   const pt = grid(0.005, 0.995, o.points);
   const curves = libraryCurves(o.gammas, o.alpha, pt);
 
-  // Check focalCurves against autograd of the loss ops at a few points.
+  // Check focalCurves against three references at a few points: autograd of the library's loss ops
+  // (fused analytic backward), autograd through a composite of primitive ops, and the closed forms.
   const check = libraryCurves(o.gammas, o.alpha, o.checkAt);
   const ce = autogradAt(o.checkAt, null, null);
   const worst = { loss: 0, dLogit: 0, ratio: 0 };
+  const worstComposite = { loss: 0, dLogit: 0 };
+  const worstClosed = { loss: 0, dLogit: 0 };
   const checkRows: string[][] = [];
   o.gammas.forEach((gamma, gi) => {
     const ag = autogradAt(o.checkAt, gamma, o.alpha);
+    const comp = compositeAutogradAt(o.checkAt, gamma, o.alpha);
     const c = check[gi]!;
-    o.checkAt.forEach((_, i) => {
-      const dl = Math.abs(c.loss[i]! - ag.loss[i]!);
-      const dd = Math.abs(c.dLogit[i]! - ag.dLogit[i]!);
+    o.checkAt.forEach((p, i) => {
+      const cf = closedFormAt(p, gamma, o.alpha);
+      worst.loss = Math.max(worst.loss, relErr(c.loss[i]!, ag.loss[i]!));
+      worst.dLogit = Math.max(worst.dLogit, relErr(c.dLogit[i]!, ag.dLogit[i]!));
       // focalCurves' ratio leaves α out (Mukhoti et al.'s g), so divide it out of the autograd one.
-      const dr = Math.abs(c.ratio[i]! - ag.dLogit[i]! / ce.dLogit[i]! / (o.alpha ?? 1));
-      worst.loss = Math.max(worst.loss, dl);
-      worst.dLogit = Math.max(worst.dLogit, dd);
-      worst.ratio = Math.max(worst.ratio, dr);
+      worst.ratio = Math.max(worst.ratio, relErr(c.ratio[i]!, ag.dLogit[i]! / ce.dLogit[i]! / (o.alpha ?? 1)));
+      worstComposite.loss = Math.max(worstComposite.loss, relErr(c.loss[i]!, comp.loss[i]!));
+      worstComposite.dLogit = Math.max(worstComposite.dLogit, relErr(c.dLogit[i]!, comp.dLogit[i]!));
+      worstClosed.loss = Math.max(worstClosed.loss, relErr(c.loss[i]!, cf.loss));
+      worstClosed.dLogit = Math.max(worstClosed.dLogit, relErr(c.dLogit[i]!, cf.dLogit));
     });
-    checkRows.push([
-      String(gamma),
-      ...o.checkAt.map((_, i) => ag.dLogit[i]!.toPrecision(4)),
-    ]);
+    checkRows.push([String(gamma), ...o.checkAt.map((_, i) => fmtSig(ag.dLogit[i]!))]);
   });
 
   // How much is an easy example down-weighted?
@@ -136,13 +166,20 @@ export async function run(o: GradientsOptions, io: Io = processIo): Promise<Grad
   io.log(`∂FL/∂x_t by autograd (x_t = logit of the true class) at p_t = ${o.checkAt.join(', ')}:`);
   for (const line of formatTable(['γ', ...o.checkAt.map((p) => `p_t=${p}`)], checkRows)) io.log(`  ${line}`);
   io.log('');
-  io.log(`focalCurves vs autograd of binaryFocalCrossentropy / binaryCrossentropy at those points, max |difference|:`);
-  io.log(`  loss ${worst.loss.toExponential(2)}   ∂/∂logit ${worst.dLogit.toExponential(2)}   ratio to CE ${worst.ratio.toExponential(2)}`);
+  io.log('focalCurves checked at those points, max relative difference:');
+  for (const line of formatTable(
+    ['against', 'loss', '∂/∂logit', 'ratio to CE'],
+    [
+      ['grad of binaryFocalCrossentropy / binaryCrossentropy', worst.loss.toExponential(1), worst.dLogit.toExponential(1), worst.ratio.toExponential(1)],
+      ['grad of exp(−γ·softplus(x))·softplus(−x) (primitive ops)', worstComposite.loss.toExponential(1), worstComposite.dLogit.toExponential(1), ''],
+      ['closed form, Lin et al. appendix B', worstClosed.loss.toExponential(1), worstClosed.dLogit.toExponential(1), ''],
+    ],
+  )) io.log(`  ${line}`);
   io.log('');
   io.log(`An easy example, p_t = ${o.easy}: focal loss and gradient relative to crossentropy's`);
   for (const line of formatTable(
     ['γ', 'FL / CE (loss)', 'down-weighted ×', 'FL′ / CE′ (gradient)', 'down-weighted ×'],
-    easy.map((e) => [String(e.gamma), e.lossRatio.toPrecision(3), (1 / e.lossRatio).toPrecision(3), e.gradRatio.toPrecision(3), (1 / e.gradRatio).toPrecision(3)]),
+    easy.map((e) => [String(e.gamma), fmtSig(e.lossRatio, 3), fmtSig(1 / e.lossRatio, 3), fmtSig(e.gradRatio, 3), fmtSig(1 / e.gradRatio, 3)]),
   )) io.log(`  ${line}`);
   io.log(`  (FL/CE = (1−p_t)^γ; the gradient ratio is g(p_t, γ) = (1−p_t)^γ − γ p_t (1−p_t)^(γ−1) log p_t; an α_t multiplies both.)`);
 
@@ -178,7 +215,7 @@ export async function run(o: GradientsOptions, io: Io = processIo): Promise<Grad
   ];
   io.log('');
   io.log(`Plots: ${files.map(displayPath).join(', ')}`);
-  return { pt, curves, maxDiscrepancy: worst, easy, files };
+  return { pt, curves, maxDiscrepancy: worst, maxDiscrepancyComposite: worstComposite, maxDiscrepancyClosedForm: worstClosed, easy, files };
 }
 
 /**

@@ -37,7 +37,7 @@ export interface LineChartOptions {
   xDomain?: [number, number];
   /** Fixed y range. */
   yDomain?: [number, number];
-  /** How points are joined (default `'linear'`; PR curves use `'step-before'` as sklearn plots them). */
+  /** How points are joined, in their given order (default `'linear'`; `'step-after'` is matplotlib's `steps-post`). */
   interpolate?: 'linear' | 'step-after' | 'step-before';
   /** Plot width in pixels (default 480). */
   width?: number;

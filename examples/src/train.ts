@@ -34,6 +34,8 @@ export interface TrainOptions {
   io: Io;
   /** No progress display. */
   quiet?: boolean;
+  /** Called after every epoch (1-based), e.g. to evaluate on held-out data; its text joins the progress line. */
+  onEpoch?: (epoch: number) => string | void;
 }
 
 /** What {@link train} returns. */
@@ -74,7 +76,7 @@ export function train(model: Model, data: Dataset, loss: BatchLoss, o: TrainOpti
     const mean = sum / data.n;
     if (!Number.isFinite(mean)) throw new Error(`${o.label}: the training loss became ${mean} at epoch ${epoch}; try a smaller --lr`);
     epochLoss.push(mean);
-    progress.update(epoch, mean);
+    progress.update(epoch, mean, o.onEpoch?.(epoch) ?? '');
   }
   progress.done();
   return { epochLoss, ms: progress.elapsedMs };

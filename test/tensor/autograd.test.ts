@@ -114,6 +114,19 @@ describe('backward()', () => {
     expect(() => grad((x: Tensor) => x.sum())(i)).toThrow(DTypeError);
   });
 
+  it('each leaf gets a gradient of its own dtype when dtypes mix', () => {
+    const a = tensor([1, 2], { requiresGrad: true }); // float32
+    const b = f64([0.1, 0.2], true);
+    const y = a.mul(b).add(a.square());
+    expect(y.dtype).toBe('float64');
+    y.sum().backward();
+    expect(a.grad!.dtype).toBe('float32');
+    expect(b.grad!.dtype).toBe('float64');
+    // d/da = b + 2a (rounded to float32), d/db = a
+    expect(Array.from(a.grad!.data)).toEqual([Math.fround(0.1 + 2), Math.fround(0.2 + 4)]);
+    expect(b.grad!.toArray()).toEqual([1, 2]);
+  });
+
   it('int32 operands do not receive gradients, float operands do', () => {
     const x = f64([1, 2], true);
     const mask = tensor([1, 0], { dtype: 'int32' });
@@ -185,6 +198,23 @@ describe('functional transforms', () => {
     expect(g.toArray()).toEqual([2, 4]);
     h.sum().backward();
     expect(w.grad!.toArray()).toEqual([2, 2]);
+  });
+
+  it('a functional grad walks past graph released before it started, which cannot lead to its arguments', () => {
+    const w = f64([1, 2], true);
+    const h = w.mul(2);
+    h.sum().backward(); // releases h's node
+    expect(grad((x: Tensor) => x.mul(h).sum())(f64([5, 7])).toArray()).toEqual([2, 4]);
+    const [, back] = vjp((x: Tensor) => x.mul(h), f64([5, 7]));
+    expect(back(f64([1, 1]))[0]!.toArray()).toEqual([2, 4]);
+    // ...but graph released while f runs may lie on the path to the argument: that still throws
+    expect(() =>
+      grad((x: Tensor) => {
+        const y = x.mul(x);
+        y.sum().backward();
+        return y.sum();
+      })(f64([1, 2])),
+    ).toThrow(/retainGraph/);
   });
 
   it('argnums selects arguments; an array gives an array of gradients', () => {
@@ -278,8 +308,8 @@ describe('higher order', () => {
     for (let j = 0; j < n; j++) {
       const p = base.slice();
       const m = base.slice();
-      p[j] += eps;
-      m[j] -= eps;
+      p[j] = base[j]! + eps;
+      m[j] = base[j]! - eps;
       const gp = gradAt(p);
       const gm = gradAt(m);
       for (let i = 0; i < n; i++) fd[i]![j] = (gp[i]! - gm[i]!) / (2 * eps);

@@ -229,7 +229,7 @@ describe('shape ops', () => {
 describe('indexing', () => {
   opTest({
     name: 'gather axis 0 with repeated and negative indices',
-    fn: gather,
+    fn: (x, i) => gather(x, i!),
     shapes: [[4, 3]],
     inputs: [undefined, int32([2, 0, 2, -1, 2])],
     reference: (x, i) => R.take(x, i, 0),

@@ -82,7 +82,8 @@ describe('broadcasting', () => {
           for (let i = 0; i < size(out); i++) {
             const idx = R.unravel(i, out);
             const mine = own.map((d, k) => (d === 1 ? 0 : idx[k + out.length - own.length]!));
-            g[R.ravel(mine, own)] += ob.data[i]!;
+            const p = R.ravel(mine, own);
+            g[p] = g[p]! + ob.data[i]!;
           }
           return g;
         };

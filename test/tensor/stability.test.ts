@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type DType, type Tensor, grad, logSigmoid, logSoftmax, logSumExp, sigmoid, softmax, softplus, tensor, vjp,
+  type DType, type Tensor, abs, clip, grad, logSigmoid, logSoftmax, logSumExp, max, maximum, min, minimum, relu, sigmoid,
+  softmax, softplus, sum, tensor, vjp,
 } from '@focalgrad/tensor';
 import { expectAllClose, expectFinite } from './helpers.js';
 import * as R from './ref.js';
@@ -124,3 +125,26 @@ describe('-Infinity entries (masked logits)', () => {
     });
   }
 });
+
+describe('NaN propagates instead of being masked', () => {
+  it('through elementwise ops, reductions and the softmax family', () => {
+    const x = tensor([NaN, 1, -2], { dtype: 'float64' });
+    const fs: [string, (x: Tensor) => Tensor][] = [
+      ['relu', relu],
+      ['abs', abs],
+      ['sigmoid', sigmoid],
+      ['logSigmoid', logSigmoid],
+      ['softplus', softplus],
+      ['clip', (x) => clip(x, -1, 1)],
+      ['maximum', (x) => maximum(x, 0)],
+      ['minimum', (x) => minimum(0, x)],
+    ];
+    for (const [name, f] of fs) expect(Number.isNaN(f(x).data[0]!), name).toBe(true);
+    for (const [name, f] of [['max', max], ['min', min], ['sum', sum], ['logSumExp', logSumExp]] as const) {
+      expect(Number.isNaN(f(x).item()), name).toBe(true);
+    }
+    expect(Array.from(softmax(x).data).every(Number.isNaN)).toBe(true);
+    expect(Array.from(logSoftmax(x).data).every(Number.isNaN)).toBe(true);
+  });
+});
+

@@ -294,3 +294,51 @@ describe('comparisons and argmax', () => {
     expect(argmax(w).requiresGrad).toBe(false);
   });
 });
+
+describe('method forms', () => {
+  it('every method equals the function of the same name', async () => {
+    const F = await import('@focalgrad/tensor');
+    const x = tensor([[0.5, -1.5, 2], [1, 0.25, -0.75]], { dtype: 'float64' });
+    const y = tensor([[2, 1, -1], [0.5, 3, 1]], { dtype: 'float64' });
+    const pos = tensor([[0.5, 1.5, 2], [1, 0.25, 0.75]], { dtype: 'float64' });
+    const same = (a: Tensor, b: Tensor): void => {
+      expect(a.shape).toEqual(b.shape);
+      expect(a.dtype).toBe(b.dtype);
+      expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    };
+    const fns = F as unknown as Record<string, (...args: unknown[]) => Tensor>;
+    const call = (name: string, t: Tensor, ...args: unknown[]): void => {
+      const m = (t as unknown as Record<string, (...a: unknown[]) => Tensor>)[name]!;
+      expect(typeof m, name).toBe('function');
+      same(m.apply(t, args), fns[name]!(t, ...args));
+    };
+    for (const name of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual']) {
+      call(name, pos, y);
+    }
+    for (const name of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'sign', 'square', 'sigmoid', 'logSigmoid', 'softplus', 'tanh', 'relu', 'flatten', 'detach', 'clone']) {
+      call(name, pos);
+    }
+    for (const name of ['sum', 'mean', 'max', 'min', 'logSumExp']) {
+      call(name, x);
+      call(name, x, 1, true);
+      call(name, x, [0, 1]);
+    }
+    call('argmax', x, 0, true);
+    call('argmin', x);
+    call('softmax', x, 0);
+    call('logSoftmax', x);
+    call('clip', x, -1, 1);
+    call('matmul', x, F.transpose(y));
+    call('transpose', x);
+    call('transpose', x, [1, 0]);
+    call('permute', x, [1, 0]);
+    call('reshape', x, [3, 2]);
+    call('squeeze', F.reshape(x, [1, 2, 3]));
+    call('expandDims', x, 1);
+    call('broadcastTo', x, [4, 2, 3]);
+    call('slice', x, [0, 1], [2, 2]);
+    call('gather', x, [1, 0, 1], 1);
+    call('astype', x, 'float32');
+  });
+});
+

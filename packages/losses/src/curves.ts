@@ -112,14 +112,14 @@ export function focalCurves(options: FocalCurvesOptions): FocalCurves {
   const weighted = (g: number) => focalParams(Float64Array.of(g), alpha === 1 ? null : Float64Array.of(alpha), Float64Array.of(1 - alpha), 0, 0, 1, 1);
   const plain = (g: number) => focalParams(Float64Array.of(g), null, null, 0, 0, 1, 1);
   const dce = new Float64Array(n);
-  focalLogitsGrad(y, x, dce, 0, n, 0, plain(0), null, 0, 1);
+  focalLogitsGrad(y, x, dce, 0, n, 0, plain(0), null, 0, 1, 1);
   const curves = gammas.map((gamma): FocalCurve => {
     const loss = new Float64Array(n);
-    focalLogitsForward(y, x, loss, 0, 0, n, 0, weighted(gamma));
+    focalLogitsForward(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1);
     const dLogit = new Float64Array(n);
-    focalLogitsGrad(y, x, dLogit, 0, n, 0, weighted(gamma), null, 0, 1);
+    focalLogitsGrad(y, x, dLogit, 0, n, 0, weighted(gamma), null, 0, 1, 1);
     const dfl = new Float64Array(n);
-    focalLogitsGrad(y, x, dfl, 0, n, 0, plain(gamma), null, 0, 1);
+    focalLogitsGrad(y, x, dfl, 0, n, 0, plain(gamma), null, 0, 1, 1);
     const ratio = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (pts[i] === 0) loss[i] = alpha === 0 ? 0 : Infinity * Math.sign(alpha);

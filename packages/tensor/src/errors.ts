@@ -56,7 +56,7 @@ export class DTypeError extends FocalgradError {}
  *
  * @example
  * ```ts
- * zeros([2]).backward(); // ValueError: backward: argument 'grad' ...
+ * zeros([2], { requiresGrad: true }).mul(2).backward(); // ValueError: backward: argument 'grad' is required for a non-scalar output ...
  * ```
  */
 export class ValueError extends FocalgradError {}

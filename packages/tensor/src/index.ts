@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { tensor, grad } from '@focalgrad/tensor';
+ * import { tensor, grad, type Tensor } from '@focalgrad/tensor';
  * const f = (x: Tensor) => x.pow(3).sum();
  * grad(f)(tensor([2])).item(); // 12
  * ```

@@ -37,8 +37,8 @@ export interface OpContext<A> {
  * ```ts
  * const spec: OpSpec<void> = {
  *   name: 'square',
- *   forward: ([x]) => mul(x, x),
- *   backward: (g, { inputs: [x] }) => [mul(g, mul(x, 2))],
+ *   forward: ([x]) => mul(x!, x!),
+ *   backward: (g, { inputs: [x] }) => [mul(g, mul(x!, 2))],
  * };
  * ```
  */
@@ -85,7 +85,7 @@ export interface Op<A> {
  * // softsign(x) = x / (1 + |x|), d/dx = 1 / (1 + |x|)^2
  * const softsignOp = defineOp<void>({
  *   name: 'softsign',
- *   forward: ([x]) => div(x, add(abs(x), 1)),
+ *   forward: ([x]) => div(x!, add(abs(x!), 1)),
  *   backward: (g, { inputs: [x] }) => [div(g, square(add(abs(x!), 1)))],
  * });
  * const softsign = (x: TensorLike) => softsignOp([x]);

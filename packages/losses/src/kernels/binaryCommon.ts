@@ -59,8 +59,10 @@ export function powG(u: number, g: number): number {
 }
 
 /**
- * An elementwise forward kernel over `len` elements from `start`: writes each loss to
- * `out[outOff + k]` (unless `out` is null) and returns their float64 sum. `c0` is the class index
+ * An elementwise forward kernel over `len` elements from `start`. Consecutive runs of `rowLen`
+ * losses are summed and each run's sum times `outScale` is written to `out[outOff], out[outOff+1],
+ * …` (unless `out` is null): `rowLen = 1` writes the elementwise loss, `rowLen = D` a mean over a
+ * last axis of length D. Returns the float64 sum of all the losses. `c0` is the class index
  * (position along the last axis, modulo `P.C`) of the first element.
  */
 export type ForwardKernel<P> = (
@@ -72,11 +74,14 @@ export type ForwardKernel<P> = (
   len: number,
   c0: number,
   P: P,
+  rowLen: number,
+  outScale: number,
 ) => number;
 
 /**
- * An elementwise gradient kernel: writes `d loss_j / d yPred_j` times the upstream factor
- * (`scale`, or `scale * g[gOff + k]` when `g` is given) to `out[start + k]`.
+ * An elementwise gradient kernel: writes `d loss_j / d yPred_j · scale · g[i]` to `out[start + k]`,
+ * where the upstream index `i` starts at `gOff` and advances every `rep` elements (or the factor is
+ * just `scale` when `g` is null).
  */
 export type GradKernel<P> = (
   yt: TypedArray,
@@ -88,6 +93,7 @@ export type GradKernel<P> = (
   P: P,
   g: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ) => void;
 
@@ -117,16 +123,17 @@ function alloc(dtype: DType, n: number): Float32Array | Float64Array {
 export function runMeanOverAxis<P extends { C: number }>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P): Tensor {
   const { outer, D, inner, outShape } = axisLayout(yp.shape, axis);
   const out = alloc(yp.dtype, outer * inner);
-  const C = P.C;
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) out[o] = fk(yt.data, yp.data, null, 0, o * D, D, (o * D) % C, P) / D;
+    if (D > 0) fk(yt.data, yp.data, out, 0, 0, yp.size, 0, P, D, 1 / D);
+    else out.fill(NaN); // the mean of nothing, as numpy / Keras
   } else {
+    const C = P.C;
     const acc = new Float64Array(outer * inner);
     const row = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       for (let d = 0; d < D; d++) {
         const start = (o * D + d) * inner;
-        fk(yt.data, yp.data, row, 0, start, inner, start % C, P);
+        fk(yt.data, yp.data, row, 0, start, inner, start % C, P, 1, 1);
         const base = o * inner;
         for (let i = 0; i < inner; i++) acc[base + i] = acc[base + i]! + row[i]!;
       }
@@ -140,14 +147,14 @@ export function runMeanOverAxis<P extends { C: number }>(fk: ForwardKernel<P>, y
 export function runMeanOverAxisGrad<P extends { C: number }>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, axis: number, P: P): Tensor {
   const { outer, D, inner } = axisLayout(yp.shape, axis);
   const out = alloc(yp.dtype, yp.size);
-  const C = P.C;
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) gk(yt.data, yp.data, out, o * D, D, (o * D) % C, P, null, 0, g.data[o]! / D);
+    if (D > 0) gk(yt.data, yp.data, out, 0, yp.size, 0, P, g.data, 0, D, 1 / D);
   } else {
+    const C = P.C;
     for (let o = 0; o < outer; o++) {
       for (let d = 0; d < D; d++) {
         const start = (o * D + d) * inner;
-        gk(yt.data, yp.data, out, start, inner, start % C, P, g.data, o * inner, 1 / D);
+        gk(yt.data, yp.data, out, start, inner, start % C, P, g.data, o * inner, 1, 1 / D);
       }
     }
   }
@@ -162,10 +169,10 @@ export function runElementwise<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, 
   const n = yp.size;
   if (reduction === 'none') {
     const out = alloc(yp.dtype, n);
-    fk(yt.data, yp.data, out, 0, 0, n, 0, P);
+    fk(yt.data, yp.data, out, 0, 0, n, 0, P, 1, 1);
     return new T(out, yp.shape);
   }
-  const total = fk(yt.data, yp.data, null, 0, 0, n, 0, P);
+  const total = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1);
   const out = alloc(yp.dtype, 1);
   out[0] = reduction === 'sum' ? total : total / n;
   return new T(out, []);
@@ -175,8 +182,8 @@ export function runElementwise<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, 
 export function runElementwiseGrad<P>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, reduction: ElementwiseReduction, P: P): Tensor {
   const n = yp.size;
   const out = alloc(yp.dtype, n);
-  if (reduction === 'none') gk(yt.data, yp.data, out, 0, n, 0, P, g.data, 0, 1);
-  else gk(yt.data, yp.data, out, 0, n, 0, P, null, 0, reduction === 'sum' ? g.data[0]! : g.data[0]! / n);
+  if (reduction === 'none') gk(yt.data, yp.data, out, 0, n, 0, P, g.data, 0, 1, 1);
+  else gk(yt.data, yp.data, out, 0, n, 0, P, null, 0, 1, reduction === 'sum' ? g.data[0]! : g.data[0]! / n);
   return new T(out, yp.shape);
 }
 

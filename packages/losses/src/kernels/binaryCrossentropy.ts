@@ -30,20 +30,30 @@ export function bceLogitsForward(
   len: number,
   _c0: number,
   P: BceKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
     const l = Math.log1p(Math.exp(-Math.abs(x)));
     // softplus(x) = max(x, 0) + l, softplus(-x) = max(-x, 0) + l
     const v = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
   }
-  return total;
+  return total + acc;
 }
 
 /** Gradient, logits: `σ(x) − y`. */
@@ -57,10 +67,13 @@ export function bceLogitsGrad(
   P: BceKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const A = P.smoothA;
   const B = P.smoothB;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const x = yp[j]!;
@@ -68,7 +81,11 @@ export function bceLogitsGrad(
     const e = Math.exp(-Math.abs(x));
     const r = 1 / (1 + e);
     const d = x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r;
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
   }
 }
 
@@ -82,21 +99,31 @@ export function bceProbsForward(
   len: number,
   _c0: number,
   P: BceKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
   const lo = P.lo;
   const hi = P.hi;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;
     const pc = p < lo ? lo : p > hi ? hi : p;
     const v = -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
   }
-  return total;
+  return total + acc;
 }
 
 /** Gradient, probabilities: `(p_c − y) / (p_c (1 − p_c))` inside the clip range, 0 outside. */
@@ -110,17 +137,24 @@ export function bceProbsGrad(
   P: BceKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const A = P.smoothA;
   const B = P.smoothB;
   const lo = P.lo;
   const hi = P.hi;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const p = yp[j]!;
     const y = yt[j]! * A + B;
     const d = p >= lo && p <= hi ? (p - y) / (p * (1 - p)) : 0;
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
   }
 }

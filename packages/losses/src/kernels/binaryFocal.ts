@@ -57,6 +57,8 @@ export function focalLogitsForward(
   len: number,
   c0: number,
   P: FocalKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const G = P.gamma;
   const WP = P.wPos;
@@ -66,6 +68,9 @@ export function focalLogitsForward(
   const C = P.C;
   let c = c0;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -92,11 +97,16 @@ export function focalLogitsForward(
     const g = G[c]!;
     let v = (g === 2 ? u * u : powG(u, g)) * bce;
     if (WP !== null) v *= y * WP[c]! + (1 - y) * WN[c]!;
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
     if (++c === C) c = 0;
   }
-  return total;
+  return total + acc;
 }
 
 /** Gradient, logits: `d/dx [w · u^γ · bce]` times the upstream factor. */
@@ -110,6 +120,7 @@ export function focalLogitsGrad(
   P: FocalKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const G = P.gamma;
@@ -119,6 +130,8 @@ export function focalLogitsGrad(
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const x = yp[j]!;
@@ -152,7 +165,11 @@ export function focalLogitsGrad(
       }
     }
     if (WP !== null) d *= y * WP[c]! + (1 - y) * WN[c]!;
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
     if (++c === C) c = 0;
   }
 }
@@ -170,6 +187,8 @@ export function focalProbsForward(
   len: number,
   c0: number,
   P: FocalKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const G = P.gamma;
   const WP = P.wPos;
@@ -181,6 +200,9 @@ export function focalProbsForward(
   const C = P.C;
   let c = c0;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -190,11 +212,16 @@ export function focalProbsForward(
     const g = G[c]!;
     let v = (g === 2 ? u * u : powG(u, g)) * bce;
     if (WP !== null) v *= y * WP[c]! + (1 - y) * WN[c]!;
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
     if (++c === C) c = 0;
   }
-  return total;
+  return total + acc;
 }
 
 /**
@@ -213,6 +240,7 @@ export function focalProbsGrad(
   P: FocalKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const G = P.gamma;
@@ -224,6 +252,8 @@ export function focalProbsGrad(
   const hi = P.hi;
   const C = P.C;
   let c = c0;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const p = yp[j]!;
@@ -246,7 +276,11 @@ export function focalProbsGrad(
       }
     }
     if (WP !== null) d *= y * WP[c]! + (1 - y) * WN[c]!;
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
     if (++c === C) c = 0;
   }
 }

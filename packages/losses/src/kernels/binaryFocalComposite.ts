@@ -103,13 +103,17 @@ export function focalProbsDerivative(yt: Tensor, p: Tensor, P: FocalKernelParams
       if (g === 2) {
         d = mul(u, add(mul(u, dbce), mul(mul(oneM2y, bce), 2)));
       } else {
+        // u^γ with a zero derivative at u = 0 (where the fused gradient's focal term is frozen).
+        const pos = greater(u, 0);
+        const f = where(pos, powScalar(where(pos, u, 1), g), 0);
         const ub = g < 1 ? maximum(u, P.lo) : u;
-        d = add(mul(powScalar(u, g), dbce), mul(mul(powScalar(ub, g - 1), g), mul(oneM2y, bce)));
+        d = add(mul(f, dbce), mul(mul(powScalar(ub, g - 1), g), mul(oneM2y, bce)));
       }
     } else {
       const zero = mapped(G, (g) => (g === 0 ? 1 : 0), dt);
       const isZero = greater(zero, 0);
-      const f = where(isZero, 1, pow(u, mapped(G, (g) => (g === 0 ? 1 : g), dt)));
+      const pos = greater(u, 0);
+      const f = where(isZero, 1, where(pos, pow(where(pos, u, 1), mapped(G, (g) => (g === 0 ? 1 : g), dt)), 0));
       const ub = maximum(u, mapped(G, (g) => (g > 0 && g < 1 ? P.lo : -Infinity), dt));
       const df = where(isZero, 0, pow(ub, mapped(G, (g) => (g === 0 ? 1 : g - 1), dt)));
       d = add(mul(f, dbce), mul(mul(mul(perClassTensor(G, dt), df), oneM2y), bce));

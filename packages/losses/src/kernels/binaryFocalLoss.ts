@@ -49,6 +49,8 @@ export function flProbsForward(
   len: number,
   c0: number,
   P: FlKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -59,6 +61,9 @@ export function flProbsForward(
   const C = P.C;
   let c = c0;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]!;
@@ -73,11 +78,16 @@ export function flProbsForward(
       const ys = y * A + B;
       v = ys * (-PW[c]! * powG(qc, g) * Math.log(pc)) + (1 - ys) * (-powG(pc, g) * Math.log(qc));
     }
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
     if (++c === C) c = 0;
   }
-  return total;
+  return total + acc;
 }
 
 /**
@@ -95,6 +105,7 @@ export function flProbsGrad(
   P: FlKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const G = P.gamma;
@@ -105,6 +116,8 @@ export function flProbsGrad(
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const p = yp[j]!;
@@ -136,7 +149,11 @@ export function flProbsGrad(
       const dneg = -((g === 0 ? 0 : g * powG(pc, g - 1) * dp * Math.log(qc)) + (pg * dq) / qc);
       d += wNeg * dneg;
     }
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
     if (++c === C) c = 0;
   }
 }
@@ -151,6 +168,8 @@ export function flLogitsForward(
   len: number,
   c0: number,
   P: FlKernelParams,
+  rowLen: number,
+  outScale: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -160,6 +179,9 @@ export function flLogitsForward(
   const C = P.C;
   let c = c0;
   let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]!;
@@ -191,11 +213,16 @@ export function flLogitsForward(
       const ys = y * A + B;
       v = pw * ys * powG(sb, g) * spn + (1 - ys) * powG(s, g) * spp;
     }
-    if (out !== null) out[outOff + k] = v;
-    total += v;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
+    }
     if (++c === C) c = 0;
   }
-  return total;
+  return total + acc;
 }
 
 /** Gradient, logits (`dσ/dx = σ(x)σ(−x)` written into the powers, so no base-0 power appears). */
@@ -209,6 +236,7 @@ export function flLogitsGrad(
   P: FlKernelParams,
   gu: TypedArray | null,
   gOff: number,
+  rep: number,
   scale: number,
 ): void {
   const G = P.gamma;
@@ -218,6 +246,8 @@ export function flLogitsGrad(
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
+  let gi = gOff;
+  let gc = 0;
   for (let k = 0; k < len; k++) {
     const j = start + k;
     const x = yp[j]!;
@@ -259,7 +289,11 @@ export function flLogitsGrad(
       const b = (1 - ys) * powG(s, g);
       d = -a * (g * s * spn + sb) + b * (g * sb * spp + s);
     }
-    out[j] = d * (gu === null ? scale : scale * gu[gOff + k]!);
+    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
     if (++c === C) c = 0;
   }
 }

@@ -242,9 +242,10 @@ function sparseConstants(lab: Tensor, x: Tensor, a: SparseAttrs): { onehot: Tens
   const wv = a.classWeight === null ? null : new Float64Array(outer * inner);
   for (let o = 0, r = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++, r++) {
-      const t = ld[r]!;
-      if (t === a.ignoreClass) continue;
-      valid[r] = 1;
+      let t = ld[r]!;
+      // An ignored row gets a stand-in class 0 so that every term stays finite; `valid` zeroes it.
+      if (t === a.ignoreClass) t = 0;
+      else valid[r] = 1;
       oh[o * K * inner + i + t * inner] = 1;
       if (gv !== null) gv[r] = a.gamma![t]!;
       if (wv !== null) wv[r] = a.classWeight![t]!;

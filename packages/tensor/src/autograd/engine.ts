@@ -15,6 +15,21 @@ import { setGradEnabled } from './mode.js';
 export interface WalkOptions {
   retainGraph: boolean;
   createGraph: boolean;
+  /**
+   * With targets: the {@link releaseClock} reading taken before the targets were made. A node whose
+   * release stamp is at most this was released before the targets existed, so it cannot lead to
+   * them: the walk treats it as a constant instead of failing on graph it does not need.
+   */
+  since?: number;
+}
+
+/** Counts release events; each released node remembers when, for `WalkOptions.since`. */
+let clock = 0;
+const releasedAt = new WeakMap<object, number>();
+
+/** @internal The release clock: read it before making a transform's targets. */
+export function releaseClock(): number {
+  return clock;
 }
 
 /** @internal Sums a gradient over the axes that broadcasting added or stretched. */
@@ -30,7 +45,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** Reverse topological order of the part of the graph reachable from `roots`. */
-function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null): Tensor[] {
+function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null, since: number): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
   const stack: [Tensor, number][] = [];
@@ -42,7 +57,8 @@ function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null)
       const top = stack[stack.length - 1]!;
       const [t, i] = top;
       const node = t.node;
-      const expand = node !== null && !(stopAt?.has(t) ?? false);
+      const old = node !== null && node.released && (releasedAt.get(node) ?? Infinity) <= since;
+      const expand = node !== null && !(stopAt?.has(t) ?? false) && !old;
       if (expand && node.released) {
         throw new ValueError(
           'backward',
@@ -77,7 +93,7 @@ export function runBackward(
   targets?: readonly Tensor[],
 ): Tensor[] | undefined {
   const targetSet = targets ? new Set(targets) : null;
-  const order = topoOrder(roots, targetSet);
+  const order = topoOrder(roots, targetSet, targetSet ? (opts.since ?? -1) : -1);
   // With targets, only nodes on a path to a target matter.
   let useful: Set<Tensor> | null = null;
   if (targetSet) {
@@ -131,11 +147,13 @@ export function runBackward(
   } finally {
     setGradEnabled(prevMode);
     if (!opts.retainGraph) {
+      const stamp = ++clock;
       // With targets, release only the nodes on a path to a target: those were built after the
       // targets, inside the transform. Other graph reachable from the root (tensors f closed over)
       // belongs to the caller, who may still backprop through it.
       for (const t of order) {
-        if (t.node !== null && !targetSet?.has(t) && (useful === null || useful.has(t))) {
+        if (t.node !== null && !t.node.released && !targetSet?.has(t) && (useful === null || useful.has(t))) {
+          releasedAt.set(t.node, stamp);
           t.node.released = true;
           t.node.inputs = [];
         }

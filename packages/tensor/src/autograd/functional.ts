@@ -8,7 +8,7 @@ import { toTensor } from '../convert.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { identity } from '../ops/shape.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
-import { runBackward } from './engine.js';
+import { releaseClock, runBackward } from './engine.js';
 
 /** How many functional transforms are tracing right now. */
 let depth = 0;
@@ -99,10 +99,11 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, N extends Arg
 ): (...args: Parameters<F>) => [Tensor, N extends number ? Tensor : Tensor[]] {
   const nums = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : [...(argnums as readonly number[])];
   return (...args) => {
+    const since = releaseClock();
     const { wrapped, all, nested } = prepare(args, nums, 'grad');
     const out = scalarOut(trace(() => f(...all)), 'grad');
     const grads = out.requiresGrad
-      ? runBackward([out], [seedFor(out)], { retainGraph: nested, createGraph: nested }, wrapped)!
+      ? runBackward([out], [seedFor(out)], { retainGraph: nested, createGraph: nested, since }, wrapped)!
       : wrapped.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
     return [out, (typeof argnums === 'object' ? grads : grads[0]) as N extends number ? Tensor : Tensor[]];
   };
@@ -151,6 +152,7 @@ export function vjp<A extends TensorLike[]>(
   ...args: A
 ): [Tensor, (cotangent?: TensorLike) => Tensor[]] {
   const nums = args.map((_, i) => i);
+  const since = releaseClock();
   const { wrapped, all, nested } = prepare(args, nums, 'vjp');
   const out = trace(() => f(...(all as A)));
   if (!(out instanceof Tensor)) throw new ValueError('vjp', 'f', `expected f to return a Tensor, got ${typeof out}`);
@@ -167,7 +169,7 @@ export function vjp<A extends TensorLike[]>(
     }
     if (!out.requiresGrad) return wrapped.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
     const createGraph = nested || (isGradEnabled() && (depth > 0 || ct.requiresGrad));
-    return runBackward([out], [ct], { retainGraph: true, createGraph }, wrapped)!;
+    return runBackward([out], [ct], { retainGraph: true, createGraph, since }, wrapped)!;
   };
   return [out, back];
 }
@@ -192,6 +194,7 @@ export function vjp<A extends TensorLike[]>(
  */
 export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], cotangent: Tensor): (Tensor | null)[] {
   const create = isGradEnabled();
+  const since = releaseClock();
   const wrapped = inputs.map((t) => {
     if (t.dtype === 'int32') return t;
     if (create && t.requiresGrad) return identity(t);
@@ -208,7 +211,7 @@ export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly
   }
   const targets = wrapped.filter((w) => w.dtype !== 'int32');
   const grads = out.requiresGrad
-    ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create }, targets)!
+    ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create, since }, targets)!
     : targets.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
   let k = 0;
   return wrapped.map((w) => (w.dtype === 'int32' ? null : grads[k++]!));

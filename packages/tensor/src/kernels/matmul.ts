@@ -127,7 +127,40 @@ function gemv(
     // Rows of A are contiguous (or neither layout is): one float64 dot product per output.
     const xv = scratch(k);
     for (let p = 0; p < k; p++) xv[p] = x[xo + p * xs]!;
-    for (let i = 0; i < m; i++) {
+    let i0 = 0;
+    if (acs === 1) {
+      // Four rows at a time share each load of x.
+      for (; i0 + 3 < m; i0 += 4) {
+        const r0 = ao + i0 * ars;
+        const r1 = r0 + ars;
+        const r2 = r1 + ars;
+        const r3 = r2 + ars;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let p = 0; p < k; p++) {
+          const xp = xv[p]!;
+          s0 += a[r0 + p]! * xp;
+          s1 += a[r1 + p]! * xp;
+          s2 += a[r2 + p]! * xp;
+          s3 += a[r3 + p]! * xp;
+        }
+        const yi = yo + i0 * incy;
+        if (accumulate) {
+          y[yi] = y[yi]! + s0;
+          y[yi + incy] = y[yi + incy]! + s1;
+          y[yi + 2 * incy] = y[yi + 2 * incy]! + s2;
+          y[yi + 3 * incy] = y[yi + 3 * incy]! + s3;
+        } else {
+          y[yi] = s0;
+          y[yi + incy] = s1;
+          y[yi + 2 * incy] = s2;
+          y[yi + 3 * incy] = s3;
+        }
+      }
+    }
+    for (let i = i0; i < m; i++) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -152,9 +185,21 @@ function gemv(
   // Columns of A are contiguous (A is a transposed view): accumulate column by column (axpy).
   const acc = scratch(m);
   acc.fill(0, 0, m);
-  for (let p = 0; p < k; p++) {
+  let p = 0;
+  // Four columns per pass: a quarter of the accumulator loads and stores.
+  for (; p + 3 < k; p += 4) {
+    const x0 = x[xo + p * xs]!;
+    const x1 = x[xo + (p + 1) * xs]!;
+    const x2 = x[xo + (p + 2) * xs]!;
+    const x3 = x[xo + (p + 3) * xs]!;
+    const c0 = ao + p * acs;
+    const c1 = c0 + acs;
+    const c2 = c1 + acs;
+    const c3 = c2 + acs;
+    for (let i = 0; i < m; i++) acc[i] = acc[i]! + (a[c0 + i]! * x0 + a[c1 + i]! * x1 + (a[c2 + i]! * x2 + a[c3 + i]! * x3));
+  }
+  for (; p < k; p++) {
     const xp = x[xo + p * xs]!;
-    if (xp === 0) continue;
     const col = ao + p * acs;
     for (let i = 0; i < m; i++) acc[i] = acc[i]! + a[col + i]! * xp;
   }

@@ -144,7 +144,8 @@ export const unarySpecs = {
     (x, o, n) => {
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        o[i] = v > 0 ? v : 0;
+        // NaN propagates (as in PyTorch, JAX and TF.js) rather than silently becoming 0.
+        o[i] = v > 0 || v !== v ? v : 0;
       }
     },
     (g, { inputs: [x] }) => [where(greater(x!, 0), g, 0)],
@@ -233,7 +234,7 @@ export function log(x: TensorLike): Tensor {
  * @param x - input.
  * @example
  * ```ts
- * log1p(tensor([1e-10], { dtype: 'float64' })).item(); // 1e-10
+ * log1p(tensor([1e-10], { dtype: 'float64' })).item(); // 9.999999999500001e-11 (log(1 + 1e-10) gives 1.000000082690371e-10)
  * ```
  */
 export function log1p(x: TensorLike): Tensor {
@@ -244,7 +245,7 @@ export function log1p(x: TensorLike): Tensor {
  * @param x - input.
  * @example
  * ```ts
- * expm1(tensor([1e-10], { dtype: 'float64' })).item(); // 1e-10
+ * expm1(tensor([1e-10], { dtype: 'float64' })).item(); // 1.00000000005e-10 (exp(1e-10) - 1 gives 1.000000082740371e-10)
  * ```
  */
 export function expm1(x: TensorLike): Tensor {
