@@ -348,3 +348,22 @@ describe('higher order', () => {
     expectAllClose(grad((t: Tensor) => grad(f)(t).sum())(x), [0.5, -1].map((v) => 6 * v + 30 * v ** 4), { atol: 0, rtol: 1e-14 });
   });
 });
+
+describe('leaf gradients own their tensors', () => {
+  it('gives each leaf of add its own .grad object', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).sum().backward();
+    expect(a.grad).not.toBe(b.grad);
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+    expect(a.grad!.toArray()).toEqual([1, 1]);
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+  it('does not store the caller-provided seed as a leaf gradient', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const seed = tensor([5, 6]);
+    a.backward(seed);
+    expect(a.grad).not.toBe(seed);
+    expect(a.grad!.toArray()).toEqual([5, 6]);
+  });
+});

@@ -8,7 +8,7 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { astype, reshape } from '../ops/shape.js';
+import { astype, clone, reshape } from '../ops/shape.js';
 import { setGradEnabled } from './mode.js';
 
 /** Options of one backward walk. */
@@ -137,10 +137,15 @@ export function runBackward(
       if (!opts.createGraph) grads.delete(t);
     }
     if (targets) return targets.map((x) => grads.get(x) ?? zerosOf(x));
+    // Rules may hand the same tensor to several inputs (add returns [g, g]); give each leaf a .grad
+    // of its own so that editing one never changes another.
+    const given = new Set<Tensor>();
     for (const t of order) {
       if (t.node !== null || !t.requiresGrad) continue;
-      const g = grads.get(t);
+      let g = grads.get(t);
       if (g === undefined) continue;
+      if (given.has(g) || roots.includes(g) || seeds.includes(g)) g = clone(g);
+      given.add(g);
       t.grad = t.grad === null ? g : add(t.grad, g);
     }
     return undefined;

@@ -5,7 +5,7 @@ import { allocate, promote } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { binaryMap, broadcastKernel, type BinaryRow } from '../kernels/binary.js';
 import { defineOp, type OpSpec } from '../op.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { mul } from './binary.js';
 
@@ -45,12 +45,18 @@ export const whereSpec = {
   forward: ([c, a, b]) => {
     let shape = broadcastShapes(c!.shape, a!.shape, 'where', 'condition', 'a');
     shape = broadcastShapes(shape, b!.shape, 'where', 'a', 'b');
-    const expand = (t: Tensor): Tensor => (shapesEqual(t.shape, shape) ? t : broadcastKernel(t, shape));
+    // A one-element operand (`where(c, g, 0)`, the common case) is read with stride 0 instead of
+    // being materialised; other broadcasts are expanded.
+    const n = sizeOf(shape);
+    const expand = (t: Tensor): Tensor => (shapesEqual(t.shape, shape) || t.size === 1 ? t : broadcastKernel(t, shape));
     const cd = expand(c!).data;
     const ad = expand(a!).data;
     const bd = expand(b!).data;
-    const out = allocate(promote(a!.dtype, b!.dtype), cd.length);
-    for (let i = 0; i < cd.length; i++) out[i] = cd[i] !== 0 ? ad[i]! : bd[i]!;
+    const cs = cd.length === n ? 1 : 0;
+    const as = ad.length === n ? 1 : 0;
+    const bs = bd.length === n ? 1 : 0;
+    const out = allocate(promote(a!.dtype, b!.dtype), n);
+    for (let i = 0, ci = 0, ai = 0, bi = 0; i < n; i++, ci += cs, ai += as, bi += bs) out[i] = cd[ci] !== 0 ? ad[ai]! : bd[bi]!;
     return new Tensor(out, shape);
   },
   backward: (g, { inputs: [c], needsInputGrad: [, na, nb] }) => [

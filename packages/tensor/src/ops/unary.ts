@@ -3,7 +3,8 @@
  * where that is the cheap form (exp, sigmoid, tanh): the output is a graph tensor, so second order
  * stays exact.
  */
-import { type DType, type TypedArray, allocate } from '../dtype.js';
+import { type DType, type TypedArray, allocate, promote } from '../dtype.js';
+import { binaryMap } from '../kernels/binary.js';
 import { defineOp, type OpSpec } from '../op.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
@@ -148,10 +149,30 @@ export const unarySpecs = {
         o[i] = v > 0 || v !== v ? v : 0;
       }
     },
-    (g, { inputs: [x] }) => [where(greater(x!, 0), g, 0)],
+    // One fused pass, `x > 0 ? g : 0` (was where(greater(x, 0), g, 0): a mask, then a select).
+    (g, { inputs: [x] }) => [reluGrad(g, x!)],
     true,
   ),
 };
+
+/**
+ * @internal relu's VJP as one op: `x > 0 ? g : 0` (0 where x is NaN, as before). Linear in `g`, so
+ * its own VJP is itself applied to the incoming gradient; relu'' = 0, so `x` gets none.
+ */
+export const reluGradSpec = {
+  name: 'reluGrad',
+  forward: ([g, x]) =>
+    binaryMap(g!, x!, promote(g!.dtype, x!.dtype), 'reluGrad', (o, a, b, n, ao, as, bo, bs, oo) => {
+      for (let k = 0; k < n; k++) o[oo + k] = b[bo + k * bs]! > 0 ? a[ao + k * as]! : 0;
+    }),
+  backward: (gg, { inputs: [, x], needsInputGrad: [ng] }) => [ng ? reluGrad(gg, x!) : null, null],
+} satisfies OpSpec<void>;
+
+const reluGradOp = defineOp(reluGradSpec);
+
+function reluGrad(g: Tensor, x: Tensor): Tensor {
+  return reluGradOp([g, x]);
+}
 
 /** Attributes of {@link powScalar}'s op. */
 export interface PowScalarAttrs {
