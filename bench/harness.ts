@@ -296,7 +296,7 @@ function targetMet(r: CaseResult): boolean | null {
 function memCell(m: ImplResult['mem']): string {
   if (m === undefined) return '—';
   if ('error' in m) return 'err';
-  return m.peakMB.toFixed(0);
+  return `${m.peakMB.toFixed(0)} (+${Math.max(0, m.peakMB - m.idleMB).toFixed(0)})`;
 }
 
 function growthCell(m: ImplResult['mem']): string {
@@ -308,7 +308,7 @@ function growthCell(m: ImplResult['mem']): string {
 /** The results as a markdown table plus notes on skipped workloads and the agreement check. */
 export function renderTable(results: readonly CaseResult[], withMemory: boolean): string {
   const head = ['id', 'workload', 'unit', 'focalgrad', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm', 'target', 'met', 'same loss'];
-  if (withMemory) head.push('peak RSS MB fg / cpu / wasm', 'RSS drift MB fg / cpu / wasm', 'mem ok');
+  if (withMemory) head.push('peak RSS MB (+ over idle) fg / cpu / wasm', 'RSS drift MB fg / cpu / wasm', 'mem ok');
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   const notes: string[] = [];
   for (const r of results) {
@@ -459,7 +459,9 @@ function writeResults(header: string, table: string, argv: readonly string[], se
     'implementation reported the same loss / outputs / gradient entries as focalgrad (worst relative difference',
     'in brackets; training workloads also compare the loss after the same number of epochs). Peak RSS: the',
     'high-water mark of a child process running only that implementation of that workload (after a warm-up',
-    'run and a reset of the mark); RSS drift: RSS after GC following the last measured run minus after the first.',
+    'run and a reset of the mark), and in brackets how far it rose above the RSS after GC just before the measured',
+    'runs (the workload\'s own working set: the tfjs children also hold the tfjs modules, about 90 MB);',
+    'RSS drift: RSS after GC following the last measured run minus after the first (flat: about 0).',
     '',
   ].join('\n');
   // Hand-written analysis below the marker survives re-recording.

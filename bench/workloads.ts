@@ -96,7 +96,9 @@ function w1(quick: boolean): Case {
     id: 'W1',
     label: `binary focal loss value+grad, ${n.toLocaleString('en-US')} logits`,
     metric: 'ms',
-    tol: 1e-4,
+    // tfjs-wasm sums the 1e6 per-element losses in float32 (focalgrad and tfjs-cpu agree to 1e-7):
+    // its mean is off by up to ~1e-3 relative. Gradients agree to 1e-6.
+    tol: 2e-3,
     targets: { cpu: 15, wasm: 2 },
     build(impl, env) {
       const rng = new Prng(101);

@@ -183,11 +183,12 @@ export async function run(o: LogisticOptions, io: Io = processIo): Promise<Logis
   io.log(`  Minority recall @ ${t} after epoch ${early}: crossentropy ${fmt(recall.ce[early - 1]!)}, focal ${fmt(recall.focal[early - 1]!)}; after epoch ${o.epochs}: ${fmt(recall.ce[o.epochs - 1]!)}, ${fmt(recall.focal[o.epochs - 1]!)}.`);
   io.log('');
   io.log('  How to read it: AP and ROC AUC rank the scores and ignore the threshold; the rows marked @ use p > threshold.');
-  io.log('  Early in training focal loss, which mutes the many easy negatives, pushes minority recall up much faster');
-  io.log(`  (${o.name}-recall.svg). With γ alone it is classification-calibrated (its optimum crosses 0.5 where the true`);
-  io.log('  probability does), so once trained its decisions at 0.5 end up close to crossentropy\'s; it is not a proper');
-  io.log('  scoring rule, so its scores are no longer probabilities (ECE, mean scores; Charoenphakdee et al., arXiv');
-  io.log('  2011.09172). α re-weights the classes and moves the decisions at 0.5 for good.');
+  io.log('  Focal loss mutes the many easy negatives, so early in training its minority recall can run well ahead of');
+  io.log(`  crossentropy's (see ${o.name}-recall.svg). With γ alone it is classification-calibrated (its optimum crosses 0.5`);
+  io.log("  where the true probability does), so once trained its decisions at 0.5 end up close to crossentropy's; it is");
+  io.log('  not a proper scoring rule, so its scores are no longer probabilities (ECE, mean scores; Charoenphakdee et al.,');
+  io.log('  arXiv 2011.09172). α re-weights the classes and moves the decisions at 0.5 for good: α > 0.5 towards the');
+  io.log('  positives, α < 0.5 away from them.');
 
   const files = [
     await writeLineChart(join(o.out, `${o.name}-loss.svg`), {

@@ -13,8 +13,10 @@ export interface Series {
   name: string;
   /** `[x, y]` points, drawn in this order. */
   points: ReadonlyArray<readonly [number, number]>;
-  /** Draw dashed (e.g. a reference curve). */
+  /** Draw dashed (e.g. a reference curve, or a second metric of the same group). */
   dashed?: boolean;
+  /** Series with the same group share a colour and one legend entry (default: the name). */
+  group?: string;
 }
 
 /** Options of {@link lineChartSvg}. */
@@ -50,16 +52,16 @@ export interface LineChartOptions {
  * @param o - the chart.
  */
 export function lineChartSpec(o: LineChartOptions): TopLevelSpec {
-  const values: { x: number; y: number; series: string; i: number; dashed: boolean }[] = [];
+  const values: { x: number; y: number; series: string; group: string; i: number; dashed: boolean }[] = [];
   for (const s of o.series) {
     s.points.forEach(([x, y], i) => {
       if (!Number.isFinite(x) || !Number.isFinite(y)) return;
       if (o.yScale === 'log' && y <= 0) return;
       if (o.xScale === 'log' && x <= 0) return;
-      values.push({ x, y, series: s.name, i, dashed: s.dashed === true });
+      values.push({ x, y, series: s.name, group: s.group ?? s.name, i, dashed: s.dashed === true });
     });
   }
-  const names = o.series.map((s) => s.name);
+  const groups = [...new Set(o.series.map((s) => s.group ?? s.name))];
   const anyDashed = o.series.some((s) => s.dashed);
   const scale = (type: 'linear' | 'log' | undefined, domain: [number, number] | undefined): Record<string, unknown> => ({
     type: type ?? 'linear',
@@ -76,7 +78,8 @@ export function lineChartSpec(o: LineChartOptions): TopLevelSpec {
     encoding: {
       x: { field: 'x', type: 'quantitative', title: o.xLabel, scale: scale(o.xScale, o.xDomain) },
       y: { field: 'y', type: 'quantitative', title: o.yLabel, scale: scale(o.yScale, o.yDomain) },
-      color: { field: 'series', type: 'nominal', sort: names, title: null, legend: { orient: 'right', labelLimit: 320 } },
+      color: { field: 'group', type: 'nominal', sort: groups, title: null, legend: { orient: 'right', labelLimit: 1000 } },
+      detail: { field: 'series', type: 'nominal' },
       order: { field: 'i', type: 'quantitative' },
       ...(anyDashed ? { strokeDash: { field: 'dashed', type: 'nominal', legend: null, scale: { domain: [false, true], range: [[1, 0], [6, 4]] } } } : {}),
     },

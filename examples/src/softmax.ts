@@ -62,6 +62,10 @@ export interface SoftmaxRunResult {
   ece: number;
   /** Mean training loss per epoch. */
   epochLoss: number[];
+  /** Test recall of the tail class after each epoch. */
+  tailRecall: number[];
+  /** Test balanced accuracy after each epoch. */
+  balancedAccuracyByEpoch: number[];
 }
 
 /** What {@link run} returns. */
@@ -81,7 +85,8 @@ the same seed, the same initial weights and the same minibatch order: categorica
 categorical focal loss (one-hot labels, Keras semantics) and sparse categorical focal loss (integer
 labels, focal-loss package semantics) with per-class weights from the class counts.
 Prints per-class recall from the head class to the tail class on a stratified test set, balanced
-accuracy, macro-F1 and calibration error, and writes softmax-loss.svg to --out.`;
+accuracy, macro-F1 and calibration error, and writes softmax-loss.svg and softmax-recall.svg (tail
+recall and balanced accuracy per epoch) to --out.`;
 
 /**
  * Runs the comparison.
@@ -136,7 +141,15 @@ export async function run(o: SoftmaxOptions, io: Io = processIo): Promise<Softma
   const results: SoftmaxRunResult[] = [];
   for (const r of runs) {
     const model = makeModel();
-    const res = train(model, tr, r.loss, { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, shuffleSeed: o.seed + 2, label: r.label, io, quiet: o.quiet });
+    const tailRecall: number[] = [];
+    const baByEpoch: number[] = [];
+    const onEpoch = (): string => {
+      const cm = confusionMatrix(test.y, argmaxRows(predictLogits(model, test).data, K), K);
+      tailRecall.push(perClassScores(cm)[K - 1]!.recall);
+      baByEpoch.push(balancedAccuracy(cm));
+      return `tail recall ${fmt(tailRecall[tailRecall.length - 1]!, 2)}`;
+    };
+    const res = train(model, tr, r.loss, { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, shuffleSeed: o.seed + 2, label: r.label, io, quiet: o.quiet, onEpoch });
     const probs = predictLogits(model, test).softmax(-1).data;
     const cm = confusionMatrix(test.y, argmaxRows(probs, K), K);
     results.push({
@@ -147,6 +160,8 @@ export async function run(o: SoftmaxOptions, io: Io = processIo): Promise<Softma
       macroF1: macroF1(cm),
       ece: multiclassEce(test.y, probs, K),
       epochLoss: res.epochLoss,
+      tailRecall,
+      balancedAccuracyByEpoch: baByEpoch,
     });
   }
 
@@ -190,6 +205,17 @@ export async function run(o: SoftmaxOptions, io: Io = processIo): Promise<Softma
       yLabel: 'training loss',
       yScale: 'log',
       series: results.map((r, i) => ({ name: r.label, points: r.epochLoss.map((v, e) => [e + 1, v] as const), dashed: i === 2 })),
+    }),
+    await writeLineChart(join(o.out, 'softmax-recall.svg'), {
+      title: `${hidden > 0 ? 'MLP' : 'Softmax regression'}: tail-class recall and balanced accuracy`,
+      subtitle: `test set after each epoch; solid: recall of the tail class ${K - 1} (${teCounts[K - 1]} rows), dashed: balanced accuracy`,
+      xLabel: 'epoch',
+      yLabel: 'recall / balanced accuracy',
+      yDomain: [0, 1],
+      series: results.flatMap((r) => [
+        { name: `tail recall — ${r.label}`, group: r.label, points: r.tailRecall.map((v, e) => [e + 1, v] as const) },
+        { name: `balanced accuracy — ${r.label}`, group: r.label, points: r.balancedAccuracyByEpoch.map((v, e) => [e + 1, v] as const), dashed: true },
+      ]),
     }),
   ];
   io.log('');

@@ -59,10 +59,13 @@ describe('logistic (small)', () => {
     for (const row of ['minority precision @ 0.5', 'minority recall @ 0.5', 'balanced accuracy @ 0.5', 'macro-F1 @ 0.5', 'average precision', 'ROC AUC', 'ECE']) {
       expect(text).toContain(row);
     }
-    // 1000 points at 1/(1+19) = 5% → 50 positives; b = log(π/(1−π)) for the training rate π = 38/750.
+    // 1000 points at 1/(1+19) = 5% → 50 positives, 950 negatives. The stratified 25% test split takes
+    // round(12.5) = 13 positives and round(237.5) = 238 negatives, leaving 37 + 712 for training, so
+    // π = 37/749 and b = log(π/(1−π)) = log(37/712) = −2.95716.
     expect(text).toContain('50 positives (5.00%)');
-    expect(r.initBias).toBeCloseTo(Math.log(38 / 712), 12);
-    expect(text).toContain('b = log(π/(1−π)) = -2.930');
+    expect(text).toContain('train 749 (37 positive), test 251 (13 positive)');
+    expect(r.initBias).toBeCloseTo(Math.log(37 / 712), 12);
+    expect(text).toContain('b = log(π/(1−π)) = -2.957');
     expect(r.loss.ce).toHaveLength(2);
     expect(r.recall.focal).toHaveLength(2);
     expect(r.files.map((f) => f.slice(out.length + 1))).toEqual(['logistic-loss.svg', 'logistic-recall.svg', 'logistic-pr.svg']);
@@ -79,7 +82,7 @@ describe('logistic (small)', () => {
 });
 
 describe('softmax (small)', () => {
-  it('prints per-class recall from head to tail and writes a valid SVG', async () => {
+  it('prints per-class recall from head to tail and writes valid SVG files', async () => {
     const io = collectingIo();
     const r = (await softmax.main(['--n', '900', '--epochs', '2', '--classes', '4', '--mlp', '--out', out, '--quiet'], io))!;
     const text = io.lines.join('\n');
@@ -88,8 +91,9 @@ describe('softmax (small)', () => {
     expect(text).toMatch(/3 tail \(\d+\)/);
     expect(r.runs.map((x) => x.label)).toEqual(['crossentropy', 'categorical focal (γ=2, α=none)', 'sparse focal (γ=2, classWeight=effective)']);
     expect(r.runs[0]!.perClass).toHaveLength(4);
-    expect(r.files).toHaveLength(1);
-    await expectSvg(r.files[0]!);
+    expect(r.runs[2]!.tailRecall).toHaveLength(2);
+    expect(r.files.map((f) => f.slice(out.length + 1))).toEqual(['softmax-loss.svg', 'softmax-recall.svg']);
+    for (const f of r.files) await expectSvg(f);
   });
 
   it('without class weights, the categorical and sparse focal runs are the same loss', async () => {
@@ -147,10 +151,10 @@ describe('demo', () => {
       [
         'gradients-dlogit.svg', 'gradients-loss.svg', 'gradients-ratio.svg',
         'logistic-alpha0.25-loss.svg', 'logistic-alpha0.25-pr.svg', 'logistic-alpha0.25-recall.svg',
-        'logistic-loss.svg', 'logistic-pr.svg', 'logistic-recall.svg', 'softmax-loss.svg',
+        'logistic-loss.svg', 'logistic-pr.svg', 'logistic-recall.svg', 'softmax-loss.svg', 'softmax-recall.svg',
       ],
     );
     for (const f of r.files) await expectSvg(f);
-    expect(io.lines.join('\n')).toContain('All 10 plots are in');
+    expect(io.lines.join('\n')).toContain('All 11 plots are in');
   });
 });

@@ -93,9 +93,24 @@ export abstract class Loss {
     const dtype = p.dtype === 'int32' ? 'float32' : p.dtype;
     if (p.dtype === 'int32') p = astype(p, dtype);
     const t = yTrue instanceof T ? yTrue : tensor(yTrue, { dtype: this.keepsIntegerLabels() ? 'float64' : dtype });
+    if (sampleWeight === undefined) {
+      const fused = this.computeReduced(t, p);
+      if (fused !== null) return fused;
+    }
     const values = this.compute(t, p);
     const sw = sampleWeight === undefined || sampleWeight instanceof T ? sampleWeight : tensor(sampleWeight, { dtype });
     return reduceWeightedValues(values, this.reduction, sw, this.name);
+  }
+
+  /**
+   * Optional fast path when no sample weight is given: the reduced loss (by {@link Loss.reduction})
+   * computed directly by a fused op, equal to `reduceWeightedValues(compute(yTrue, yPred),
+   * reduction)`; or `null` to use {@link Loss.compute} and the generic reduction.
+   * @param _yTrue - targets.
+   * @param _yPred - predictions.
+   */
+  protected computeReduced(_yTrue: Tensor, _yPred: Tensor): Tensor | null {
+    return null;
   }
 
   /** Whether array labels should be read without float32 rounding (sparse losses). */

@@ -4,7 +4,7 @@
  */
 import { type Tensor, type TensorLike, clip, div, mul, sigmoid, sub } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { squeezeOrExpandToSameRank } from '../reduction.js';
+import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkBool, checkUnit } from '../validate.js';
 import {
   checkSameShape,
@@ -16,7 +16,10 @@ import {
   prepareInputs,
   runMeanOverAxis,
   runMeanOverAxisGrad,
+  runTotal,
+  runTotalGrad,
   smoothLabels,
+  totalScale,
 } from '../kernels/binaryCommon.js';
 import { type BceKernelParams, bceLogitsForward, bceLogitsGrad, bceProbsForward, bceProbsGrad } from '../kernels/binaryCrossentropy.js';
 
@@ -38,6 +41,8 @@ export interface BinaryCrossentropyOptions {
 }
 
 interface BceAttrs {
+  /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
+  readonly total: number | null;
   readonly fromLogits: boolean;
   readonly axis: number;
   readonly D: number;
@@ -48,8 +53,14 @@ const OP = 'binaryCrossentropy';
 
 const bceOp = fusedLossOp<BceAttrs>({
   name: OP,
-  forward: (yt, yp, a) => runMeanOverAxis(a.fromLogits ? bceLogitsForward : bceProbsForward, yt, yp, a.axis, a.P),
-  gradient: (yt, yp, g, a) => runMeanOverAxisGrad(a.fromLogits ? bceLogitsGrad : bceProbsGrad, yt, yp, g, a.axis, a.P),
+  forward: (yt, yp, a) => {
+    const fk = a.fromLogits ? bceLogitsForward : bceProbsForward;
+    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P) : runTotal(fk, yt, yp, a.total, a.P);
+  },
+  gradient: (yt, yp, g, a) => {
+    const gk = a.fromLogits ? bceLogitsGrad : bceProbsGrad;
+    return a.total === null ? runMeanOverAxisGrad(gk, yt, yp, g, a.axis, a.P) : runTotalGrad(gk, yt, yp, g, a.total, a.P);
+  },
   composite: (yt, x, g, a) => {
     const y = smoothLabels(yt, a.P.smoothA, a.P.smoothB);
     let d: Tensor;
@@ -59,7 +70,7 @@ const bceOp = fusedLossOp<BceAttrs>({
       const pc = clip(x, a.P.lo, a.P.hi);
       d = mul(clipMask(x, a.P.lo, a.P.hi), div(sub(pc, y), mul(pc, sub(1, pc))));
     }
-    return mul(d, meanUpstream(g, a.axis, a.D));
+    return mul(d, a.total === null ? meanUpstream(g, a.axis, a.D) : mul(g, a.total));
   },
 });
 
@@ -91,6 +102,11 @@ const bceOp = fusedLossOp<BceAttrs>({
  * ```
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOptions = {}): Tensor {
+  return bce(yTrue, yPred, options, undefined)!;
+}
+
+/** The function, or (with `reduction`) the Keras reduction of its per-sample values in the same op. */
+function bce(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOptions, reduction: Reduction | undefined): Tensor | null {
   const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
   checkBool(fromLogits, OP, 'fromLogits');
   checkUnit(labelSmoothing, OP, 'labelSmoothing');
@@ -99,7 +115,10 @@ export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options
   const ax = normalizeLossAxis(axis, yp.ndim, OP);
   const { lo, hi } = clipBounds(yp.dtype);
   const P: BceKernelParams = { smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C: 1 };
-  return bceOp([yt, yp], { fromLogits, axis: ax, D: yp.shape[ax]!, P });
+  const D = yp.shape[ax]!;
+  const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
+  if (reduction !== undefined && total === null) return null;
+  return bceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
 }
 
 /**
@@ -151,7 +170,17 @@ export class BinaryCrossentropy extends Loss {
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return binaryCrossentropy(t, p, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
+    return bce(t, p, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis }, undefined)!;
+  }
+
+  /**
+   * Without a sample weight, the per-sample losses and their reduction are one fused op.
+   * @param yTrue - labels.
+   * @param yPred - predictions.
+   */
+  protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+    return bce(t, p, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis }, this.reduction);
   }
 
   /** The options for {@link Loss.getConfig}. */

@@ -2,12 +2,12 @@
  * Keras 3 `sparse_categorical_crossentropy` / `SparseCategoricalCrossentropy`: integer labels, as a
  * fused op with an analytic backward, including Keras's `ignore_class`.
  */
-import { type Tensor, type TensorLike, ShapeError, ValueError, Tensor as T, mul, tensor } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ShapeError, ValueError, Tensor as T, isGradEnabled, mul, tensor } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
 import { asFloat, checkBool, checkLabels } from '../validate.js';
 import { type SparseAttrs, makeSparseLossOp } from '../kernels/softmaxSparse.js';
-import { normalizeClassAxis, rowShape } from '../kernels/softmaxCommon.js';
+import { cacheFor, normalizeClassAxis, rowShape } from '../kernels/softmaxCommon.js';
 import { checkAxisOption, perClassNonNegative } from './categorical.js';
 
 /**
@@ -89,7 +89,7 @@ export function runSparse(
   const labels = new T(data, expected);
   const gamma = o.gamma === undefined ? null : nonZero(perClassNonNegative(o.gamma, k, name, 'gamma'), 0);
   const classWeight = o.classWeight === undefined || o.classWeight === null ? null : nonZero(perClassNonNegative(o.classWeight, k, name, 'classWeight'), 1);
-  return op([labels, p], { axis, fromLogits, mode, gamma, classWeight, ignoreClass });
+  return op([labels, p], { axis, fromLogits, mode, gamma, classWeight, ignoreClass, cache: cacheFor(isGradEnabled() && p.requiresGrad) });
 }
 
 /** `null` when every entry equals the neutral value (the op then skips that factor). */

@@ -5,7 +5,7 @@
  */
 import { type Tensor, type TensorLike, mul } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { squeezeOrExpandToSameRank } from '../reduction.js';
+import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkBool, checkUnit } from '../validate.js';
 import {
   checkPerClassValues,
@@ -23,6 +23,9 @@ import {
   prepareInputs,
   runMeanOverAxis,
   runMeanOverAxisGrad,
+  runTotal,
+  runTotalGrad,
+  totalScale,
 } from '../kernels/binaryCommon.js';
 import { type FocalKernelParams, focalLogitsForward, focalLogitsGrad, focalParams, focalProbsForward, focalProbsGrad } from '../kernels/binaryFocal.js';
 import { focalLogitsDerivative, focalProbsDerivative } from '../kernels/binaryFocalComposite.js';
@@ -53,6 +56,8 @@ export interface BinaryFocalCrossentropyOptions {
 }
 
 interface BfceAttrs {
+  /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
+  readonly total: number | null;
   readonly fromLogits: boolean;
   readonly axis: number;
   readonly D: number;
@@ -63,10 +68,19 @@ const OP = 'binaryFocalCrossentropy';
 
 const bfceOp = fusedLossOp<BfceAttrs>({
   name: OP,
-  forward: (yt, yp, a) => runMeanOverAxis(a.fromLogits ? focalLogitsForward : focalProbsForward, yt, yp, a.axis, a.P),
-  gradient: (yt, yp, g, a) => runMeanOverAxisGrad(a.fromLogits ? focalLogitsGrad : focalProbsGrad, yt, yp, g, a.axis, a.P),
+  forward: (yt, yp, a) => {
+    const fk = a.fromLogits ? focalLogitsForward : focalProbsForward;
+    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P) : runTotal(fk, yt, yp, a.total, a.P);
+  },
+  gradient: (yt, yp, g, a) => {
+    const gk = a.fromLogits ? focalLogitsGrad : focalProbsGrad;
+    return a.total === null ? runMeanOverAxisGrad(gk, yt, yp, g, a.axis, a.P) : runTotalGrad(gk, yt, yp, g, a.total, a.P);
+  },
   composite: (yt, x, g, a) =>
-    mul(a.fromLogits ? focalLogitsDerivative(yt, x, a.P) : focalProbsDerivative(yt, x, a.P), meanUpstream(g, a.axis, a.D)),
+    mul(
+      a.fromLogits ? focalLogitsDerivative(yt, x, a.P) : focalProbsDerivative(yt, x, a.P),
+      a.total === null ? meanUpstream(g, a.axis, a.D) : mul(g, a.total),
+    ),
 });
 
 /**
@@ -111,6 +125,11 @@ const bfceOp = fusedLossOp<BfceAttrs>({
  * ```
  */
 export function binaryFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions = {}): Tensor {
+  return bfce(yTrue, yPred, options, undefined)!;
+}
+
+/** The function, or (with `reduction`) the Keras reduction of its per-sample values in the same op. */
+function bfce(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions, reduction: Reduction | undefined): Tensor | null {
   const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
   checkBool(applyClassBalancing, OP, 'applyClassBalancing');
   checkBool(fromLogits, OP, 'fromLogits');
@@ -131,7 +150,10 @@ export function binaryFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
   }
   const { lo, hi } = clipBounds(yp.dtype);
   const P = focalParams(G, wPos, wNeg, labelSmoothing, lo, hi, C);
-  return bfceOp([yt, yp], { fromLogits, axis: ax, D: yp.shape[ax]!, P });
+  const D = yp.shape[ax]!;
+  const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
+  if (reduction !== undefined && total === null) return null;
+  return bfceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
 }
 
 /**
@@ -196,14 +218,29 @@ export class BinaryFocalCrossentropy extends Loss {
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return binaryFocalCrossentropy(t, p, {
+    return bfce(t, p, this.fnOptions(), undefined)!;
+  }
+
+  /**
+   * Without a sample weight, the per-sample losses and their reduction are one fused op (the same
+   * value as the generic path).
+   * @param yTrue - labels.
+   * @param yPred - predictions.
+   */
+  protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+    return bfce(t, p, this.fnOptions(), this.reduction);
+  }
+
+  private fnOptions(): BinaryFocalCrossentropyOptions {
+    return {
       applyClassBalancing: this.applyClassBalancing,
       alpha: this.alpha,
       gamma: this.gamma,
       fromLogits: this.fromLogits,
       labelSmoothing: this.labelSmoothing,
       axis: this.axis,
-    });
+    };
   }
 
   /** The options for {@link Loss.getConfig}. */

@@ -24,6 +24,7 @@ import {
   where,
 } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
+import type { Reduction } from '../reduction.js';
 import { checkBool, checkUnit } from '../validate.js';
 import {
   broadcastPair,
@@ -39,7 +40,10 @@ import {
   prepareInputs,
   runElementwise,
   runElementwiseGrad,
+  runTotal,
+  runTotalGrad,
   smoothLabels,
+  totalScale,
 } from '../kernels/binaryCommon.js';
 import { type FlKernelParams, flLogitsForward, flLogitsGrad, flParams, flProbsForward, flProbsGrad } from '../kernels/binaryFocalLoss.js';
 import { isUniform, perClassTensor } from '../kernels/binaryFocalComposite.js';
@@ -70,6 +74,8 @@ export interface BinaryFocalLossOptions {
 }
 
 interface FlAttrs {
+  /** When set, the op returns `total ·` the sum of the elementwise losses (a fused reduction). */
+  readonly total: number | null;
   readonly fromLogits: boolean;
   readonly P: FlKernelParams;
 }
@@ -127,9 +133,15 @@ function flLogitsDerivative(yt: Tensor, x: Tensor, P: FlKernelParams): Tensor {
 
 const flOp = fusedLossOp<FlAttrs>({
   name: OP,
-  forward: (yt, yp, a) => runElementwise(a.fromLogits ? flLogitsForward : flProbsForward, yt, yp, 'none', a.P),
-  gradient: (yt, yp, g, a) => runElementwiseGrad(a.fromLogits ? flLogitsGrad : flProbsGrad, yt, yp, g, 'none', a.P),
-  composite: (yt, x, g, a) => mul(a.fromLogits ? flLogitsDerivative(yt, x, a.P) : flProbsDerivative(yt, x, a.P), g),
+  forward: (yt, yp, a) => {
+    const fk = a.fromLogits ? flLogitsForward : flProbsForward;
+    return a.total === null ? runElementwise(fk, yt, yp, 'none', a.P) : runTotal(fk, yt, yp, a.total, a.P);
+  },
+  gradient: (yt, yp, g, a) => {
+    const gk = a.fromLogits ? flLogitsGrad : flProbsGrad;
+    return a.total === null ? runElementwiseGrad(gk, yt, yp, g, 'none', a.P) : runTotalGrad(gk, yt, yp, g, a.total, a.P);
+  },
+  composite: (yt, x, g, a) => mul(a.fromLogits ? flLogitsDerivative(yt, x, a.P) : flProbsDerivative(yt, x, a.P), a.total === null ? g : mul(g, a.total)),
 });
 
 /**
@@ -165,6 +177,11 @@ const flOp = fusedLossOp<FlAttrs>({
  * ```
  */
 export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
+  return fl(yTrue, yPred, options, undefined)!;
+}
+
+/** The function, or (with `reduction`) the reduction of its elementwise values in the same op. */
+function fl(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions, reduction: Reduction | undefined): Tensor | null {
   const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossOptions);
   if (gamma === undefined) throw new ValueError(OP, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
   checkBool(fromLogits, OP, 'fromLogits');
@@ -179,7 +196,10 @@ export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: B
   const C = (g.perClass || w.perClass) && K > 1 ? K : 1;
   const eps = yp.dtype === 'float32' ? Math.fround(EPSILON) : EPSILON;
   const P = flParams(expandTo(g.values, C), expandTo(w.values, C), labelSmoothing ?? null, eps, C);
-  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { fromLogits, P });
+  // Elementwise values: 'sum' sums them, the other reductions average them.
+  const total = reduction === undefined ? null : totalScale(reduction, yp.size, 1);
+  if (reduction !== undefined && total === null) return null;
+  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { total, fromLogits, P });
 }
 
 /**
@@ -234,12 +254,20 @@ export class BinaryFocalLoss extends Loss {
    * @param yPred - predictions.
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
-    return binaryFocalLoss(yTrue, yPred, {
-      gamma: this.gamma,
-      posWeight: this.posWeight,
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-    });
+    return fl(yTrue, yPred, this.fnOptions(), undefined)!;
+  }
+
+  /**
+   * Without a sample weight, the elementwise losses and their reduction are one fused op.
+   * @param yTrue - labels.
+   * @param yPred - predictions.
+   */
+  protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    return fl(yTrue, yPred, this.fnOptions(), this.reduction);
+  }
+
+  private fnOptions(): BinaryFocalLossOptions {
+    return { gamma: this.gamma, posWeight: this.posWeight, fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
   }
 
   /** The options for {@link Loss.getConfig}. */

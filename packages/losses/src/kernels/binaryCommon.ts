@@ -164,6 +164,32 @@ export function runMeanOverAxisGrad<P extends { C: number }>(gk: GradKernel<P>, 
 /** torchvision-style reductions of an elementwise loss, fused into the kernel pass. */
 export type ElementwiseReduction = 'none' | 'mean' | 'sum';
 
+/** Runs a forward kernel over every element and returns `scale ·` their sum, as a scalar. */
+export function runTotal<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, scale: number, P: P): Tensor {
+  const n = yp.size;
+  const out = alloc(yp.dtype, 1);
+  out[0] = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1) * scale;
+  return new T(out, []);
+}
+
+/** The gradient of {@link runTotal}: `g` is a scalar. */
+export function runTotalGrad<P>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, scale: number, P: P): Tensor {
+  const n = yp.size;
+  const out = alloc(yp.dtype, n);
+  gk(yt.data, yp.data, out, 0, n, 0, P, null, 0, 1, g.data[0]! * scale);
+  return new T(out, yp.shape);
+}
+
+/**
+ * The scale that turns the sum of all elementwise losses into a Keras reduction of the per-sample
+ * means over an axis of length `D` (`n` elements): `'sum'` sums the per-sample means (÷ D), the
+ * others average them (÷ n). `null` when the reduction keeps per-sample values or there are none.
+ */
+export function totalScale(reduction: unknown, n: number, D: number): number | null {
+  if (reduction === null || reduction === 'none' || n === 0) return null;
+  return reduction === 'sum' ? 1 / D : 1 / n;
+}
+
 /** Runs a forward kernel elementwise, or reduced to its mean or sum. */
 export function runElementwise<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, reduction: ElementwiseReduction, P: P): Tensor {
   const n = yp.size;

@@ -102,3 +102,41 @@ export function uniformValue(v: Float64Array | null): number | null {
   for (let i = 1; i < v.length; i++) if (v[i] !== first) return null;
   return first;
 }
+
+/**
+ * @internal Where a fused loss op's forward leaves the gradient for an upstream gradient of 1 when
+ * the op is being recorded, so that the first-order gradient op is a single multiply pass instead
+ * of recomputing every exponential. It is a pure function of the op's inputs (ops never mutate a
+ * tensor's values) and is used only if the gradient op sees the very same `yPred` data; the
+ * gradient op's own backward (second order) never reads it — it recomputes from the inputs through
+ * the composite formula — so higher-order gradients are unaffected.
+ */
+export interface GradCache {
+  /** ∂(per-sample loss)/∂yPred for a unit upstream gradient, in yPred's dtype. */
+  grad: Float32Array | Float64Array | null;
+  /** The yPred data the cache was computed from. */
+  x: unknown;
+}
+
+/** @internal A fresh cache when the op is going to be recorded for autograd, else `null`. */
+export function cacheFor(recorded: boolean): GradCache | null {
+  return recorded ? { grad: null, x: null } : null;
+}
+
+/** @internal out[row, k] = g[row] · unit[row, k] over an `outer × K × inner` layout. */
+export function scaleRows(unit: ArrayLike<number>, g: ArrayLike<number>, out: Float32Array | Float64Array, l: Layout): void {
+  const { outer, k: K, inner } = l;
+  if (inner === 1) {
+    for (let o = 0, idx = 0; o < outer; o++) {
+      const gr = g[o]!;
+      for (let k = 0; k < K; k++, idx++) out[idx] = gr * unit[idx]!;
+    }
+    return;
+  }
+  for (let o = 0, idx = 0; o < outer; o++) {
+    const go = o * inner;
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < inner; i++, idx++) out[idx] = g[go + i]! * unit[idx]!;
+    }
+  }
+}

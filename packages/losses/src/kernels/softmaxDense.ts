@@ -24,6 +24,7 @@
 import {
   type OpContext,
   type Tensor,
+  Tensor as T,
   ValueError,
   compositeVjp,
   defineOp,
@@ -46,7 +47,7 @@ import {
   sum,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, allocLike, constant, floatDType, keepShape, layout, perClassTensor, powg, uniformValue } from './softmaxCommon.js';
+import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, perClassTensor, powg, scaleRows, uniformValue } from './softmaxCommon.js';
 
 /** @internal Attributes of the dense softmax-family loss ops. */
 export interface DenseAttrs {
@@ -60,26 +61,43 @@ export interface DenseAttrs {
   readonly alpha: Float64Array | null;
   /** One focusing parameter per class, or `null` for 0 everywhere (plain crossentropy). */
   readonly gamma: Float64Array | null;
+  /** Where the forward leaves its unit-upstream gradient when the op is recorded (see {@link GradCache}). */
+  readonly cache: GradCache | null;
 }
 
-/** Per-row loss values. */
-function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
+/**
+ * The fused kernel: per-row losses into `lossOut` and/or `upstream × ∂L/∂yPred` into `gradOut`, in
+ * one pass per row (`gd === null` means an upstream gradient of 1 everywhere).
+ */
+function denseKernel(
+  y: Tensor,
+  x: Tensor,
+  gd: ArrayLike<number> | null,
+  lossOut: Float32Array | Float64Array | null,
+  gradOut: Float32Array | Float64Array | null,
+  a: DenseAttrs,
+  op: string,
+): void {
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const xd = x.data;
   const yd = y.data;
-  const out = allocLike(x, outer * inner);
   const keep = 1 - a.labelSmoothing;
   const add = a.labelSmoothing / K;
   const smooth = a.labelSmoothing !== 0;
   const alpha = a.alpha;
   const gamma = a.gamma;
   const rowStride = K * inner;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
+  const wantGrad = gradOut !== null;
+  const ex = new Float64Array(K); // e^{z_j − m2} (logits)
+  const sa = new Float64Array(K); // A_k (logits) or a_k (probabilities)
+  const sb = new Float64Array(K); // B_k (logits)
+  for (let o = 0, r = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++, r++) {
       const base = o * rowStride + i;
+      const gr = gd === null ? 1 : gd[r]!;
       let loss = 0;
       if (a.fromLogits) {
-        // max (its index c) and the largest of the others (m2), in one pass
+        // the max m (at class c) and the largest other logit m2, in one pass
         let m = -Infinity;
         let m2 = -Infinity;
         let c = 0;
@@ -91,49 +109,101 @@ function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
             c = k;
           } else if (v > m2) m2 = v;
         }
-        let s2 = 0;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) if (k !== c) s2 += Math.exp(xd[idx]! - m2);
+        let s2 = 0; // Σ_{j≠c} e^{z_j − m2} ≥ 1 (for K > 1)
+        for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          if (k === c) continue;
+          const e = Math.exp(xd[idx]! - m2);
+          ex[k] = e;
+          s2 += e;
+        }
         const sx = K > 1 ? s2 * Math.exp(m2 - m) : 0; // Σ_{j≠c} e^{z_j − m}
         const lse = m + Math.log1p(sx);
+        const pc = 1 / (1 + sx);
+        const cm = K > 1 ? Math.exp(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
         if (gamma === null) {
+          // L = Σ_k w_k (lse − z_k); ∂L/∂z_j = (Σ_k w_k) p_j − w_j, w_k = α_k y'_k
+          let wsum = 0;
           for (let k = 0, idx = base; k < K; k++, idx += inner) {
             const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
-            if (yk === 0) continue;
-            loss += (alpha === null ? 1 : alpha[k]!) * yk * (lse - xd[idx]!);
+            const w = yk === 0 ? 0 : (alpha === null ? 1 : alpha[k]!) * yk;
+            sa[k] = w;
+            wsum += w;
+            if (w !== 0) loss += w * (lse - xd[idx]!);
+          }
+          if (wantGrad) {
+            for (let k = 0, idx = base; k < K; k++, idx += inner) gradOut[idx] = gr * (wsum * (k === c ? pc : ex[k]! * cm) - sa[k]!);
           }
         } else {
+          let sB = 0;
+          let ac = 0;
           for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            sa[k] = 0;
+            sb[k] = 0;
             const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
             if (yk === 0) continue;
+            const w = (alpha === null ? 1 : alpha[k]!) * yk;
+            const gk = gamma[k]!;
             let lp: number;
+            let pk: number;
             let omp: number;
             if (k === c) {
               lp = -Math.log1p(sx);
-              omp = K > 1 ? s2 * Math.exp(m2 - lse) : 0;
+              pk = pc;
+              omp = K > 1 ? s2 * cm : 0; // 1 − p_c = Σ_{j≠c} p_j, no cancellation
             } else {
               lp = xd[idx]! - lse;
-              omp = 1 - Math.exp(lp);
+              pk = ex[k]! * cm;
+              omp = 1 - pk; // ≥ 1/2
             }
-            loss -= (alpha === null ? 1 : alpha[k]!) * yk * powg(omp, gamma[k]!) * lp;
+            const mod = w * powg(omp, gk);
+            loss -= mod * lp;
+            if (!wantGrad) continue;
+            const br = gk * pk * lp;
+            if (k === c) {
+              ac = mod * (br - omp);
+              sa[k] = ac;
+            } else {
+              sa[k] = mod * (br - omp);
+              const bk = mod * (br / omp - 1);
+              sb[k] = bk;
+              sB += bk;
+            }
+          }
+          if (wantGrad) {
+            const qs = K > 1 ? ac / s2 : 0; // A_c q_j = ac · ex[j] / s2
+            for (let k = 0, idx = base; k < K; k++, idx += inner) {
+              gradOut[idx] = k === c ? gr * (ac - pc * sB) : gr * (sa[k]! - ex[k]! * cm * (sB - sb[k]!) - qs * ex[k]!);
+            }
           }
         }
       } else {
         let s = 0;
         for (let k = 0, idx = base; k < K; k++, idx += inner) s += xd[idx]!;
         if (s === 0) throw zeroRow(op, base, a.axis);
+        let t = 0;
         for (let k = 0, idx = base; k < K; k++, idx += inner) {
+          sa[k] = 0;
           const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
           if (yk === 0) continue;
-          const r = xd[idx]! / s;
-          const ok = r < EPSILON ? EPSILON : r > 1 - EPSILON ? 1 - EPSILON : r;
+          const rk = xd[idx]! / s;
+          const ok = rk < EPSILON ? EPSILON : rk > 1 - EPSILON ? 1 - EPSILON : rk;
           const w = (alpha === null ? 1 : alpha[k]!) * yk;
-          loss -= (gamma === null ? w : w * powg(1 - ok, gamma[k]!)) * Math.log(ok);
+          const gk = gamma === null ? 0 : gamma[k]!;
+          loss -= (gk === 0 ? w : w * powg(1 - ok, gk)) * Math.log(ok);
+          if (!wantGrad || !(rk >= EPSILON && rk <= 1 - EPSILON)) continue; // clipped: no gradient through o_k
+          // a_k = ∂L/∂o_k = α y' [γ (1 − o)^(γ−1) log o − (1 − o)^γ / o]
+          const ak = gk === 0 ? -w / rk : w * (gk * powg(1 - rk, gk - 1) * Math.log(rk) - powg(1 - rk, gk) / rk);
+          sa[k] = ak;
+          t += ak * rk;
+        }
+        if (wantGrad) {
+          const f = gr / s;
+          for (let k = 0, idx = base; k < K; k++, idx += inner) gradOut[idx] = f * (sa[k]! - t);
         }
       }
-      out[o * inner + i] = loss;
+      if (lossOut !== null) lossOut[r] = loss;
     }
   }
-  return new (x.constructor as new (d: Float32Array | Float64Array, s: number[]) => Tensor)(out, x.shape.filter((_, d) => d !== a.axis));
 }
 
 /** @internal The error for a probability row that sums to 0 (Keras would return NaN). */
@@ -145,126 +215,27 @@ export function zeroRow(op: string, base: number, axis: number): ValueError {
   );
 }
 
-/** The fused gradient: upstream g (per row) times ∂L/∂yPred, in one pass per row. */
+/** Per-row losses; with `attrs.cache`, also the unit-upstream gradient, kept for the gradient op. */
+function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
+  const shape = x.shape.filter((_, d) => d !== a.axis);
+  const lossOut = allocLike(x, shape.reduce((n, d) => n * d, 1));
+  const c = a.cache;
+  if (c !== null) {
+    const gradOut = allocLike(x, x.size);
+    denseKernel(y, x, null, lossOut, gradOut, a, op);
+    c.grad = gradOut;
+    c.x = x.data;
+  } else denseKernel(y, x, null, lossOut, null, a, op);
+  return new T(lossOut, shape);
+}
+
+/** The gradient op's forward: upstream g (per row) times ∂L/∂yPred. */
 function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string): Tensor {
-  const { outer, k: K, inner } = layout(x.shape, a.axis);
-  const xd = x.data;
-  const yd = y.data;
-  const gd = g.data;
-  const out = allocLike(x, xd.length);
-  const keep = 1 - a.labelSmoothing;
-  const add = a.labelSmoothing / K;
-  const smooth = a.labelSmoothing !== 0;
-  const alpha = a.alpha;
-  const gamma = a.gamma;
-  const rowStride = K * inner;
-  const sa = new Float64Array(K); // A_k (logits) or a_k (probabilities)
-  const sb = new Float64Array(K); // B_k (logits)
-  const ex = new Float64Array(K); // e^{z_j − m2} (logits)
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * rowStride + i;
-      const gr = gd[o * inner + i]!;
-      if (a.fromLogits) {
-        let m = -Infinity;
-        let m2 = -Infinity;
-        let c = 0;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) {
-          const v = xd[idx]!;
-          if (v > m) {
-            m2 = m;
-            m = v;
-            c = k;
-          } else if (v > m2) m2 = v;
-        }
-        let s2 = 0;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) {
-          if (k === c) continue;
-          const e = Math.exp(xd[idx]! - m2);
-          ex[k] = e;
-          s2 += e;
-        }
-        const sx = K > 1 ? s2 * Math.exp(m2 - m) : 0;
-        const lse = m + Math.log1p(sx);
-        const pc = 1 / (1 + sx);
-        const cm = K > 1 ? Math.exp(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
-        if (gamma === null) {
-          // ∂L/∂z_j = (Σ_k α_k y'_k) p_j − α_j y'_j
-          let wsum = 0;
-          for (let k = 0, idx = base; k < K; k++, idx += inner) {
-            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
-            const w = (alpha === null ? 1 : alpha[k]!) * yk;
-            sa[k] = w;
-            wsum += w;
-          }
-          for (let k = 0, idx = base; k < K; k++, idx += inner) {
-            const pk = k === c ? pc : ex[k]! * cm;
-            out[idx] = gr * (wsum * pk - sa[k]!);
-          }
-        } else {
-          let sB = 0;
-          let ac = 0;
-          for (let k = 0, idx = base; k < K; k++, idx += inner) {
-            const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
-            if (yk === 0) {
-              sa[k] = 0;
-              sb[k] = 0;
-              continue;
-            }
-            const w = (alpha === null ? 1 : alpha[k]!) * yk;
-            const gk = gamma[k]!;
-            if (k === c) {
-              const lp = -Math.log1p(sx);
-              const omp = K > 1 ? s2 * Math.exp(m2 - lse) : 0;
-              ac = w * powg(omp, gk) * (gk * pc * lp - omp);
-              sa[k] = ac;
-              sb[k] = 0;
-            } else {
-              const lp = xd[idx]! - lse;
-              const pk = ex[k]! * cm;
-              const omp = 1 - pk; // >= 1/2
-              const mod = w * powg(omp, gk);
-              const br = gk * pk * lp;
-              sa[k] = mod * (br - omp);
-              const bk = mod * (br / omp - 1);
-              sb[k] = bk;
-              sB += bk;
-            }
-          }
-          const qs = K > 1 ? ac / s2 : 0; // A_c · q_j = ac · ex[j] / s2
-          for (let k = 0, idx = base; k < K; k++, idx += inner) {
-            if (k === c) out[idx] = gr * (ac - pc * sB);
-            else out[idx] = gr * (sa[k]! - ex[k]! * cm * (sB - sb[k]!) - qs * ex[k]!);
-          }
-        }
-      } else {
-        let s = 0;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) s += xd[idx]!;
-        if (s === 0) throw zeroRow(op, base, a.axis);
-        let t = 0;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) {
-          const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
-          sa[k] = 0;
-          if (yk === 0) continue;
-          const r = xd[idx]! / s;
-          if (!(r >= EPSILON && r <= 1 - EPSILON)) continue; // clipped: no gradient through o_k
-          const w = (alpha === null ? 1 : alpha[k]!) * yk;
-          let ak: number;
-          if (gamma === null || gamma[k] === 0) ak = -w / r;
-          else {
-            const gk = gamma[k]!;
-            const b = 1 - r;
-            ak = w * (gk * powg(b, gk - 1) * Math.log(r) - powg(b, gk) / r);
-          }
-          sa[k] = ak;
-          t += ak * r;
-        }
-        const f = gr / s;
-        for (let k = 0, idx = base; k < K; k++, idx += inner) out[idx] = f * (sa[k]! - t);
-      }
-    }
-  }
-  return new (x.constructor as new (d: Float32Array | Float64Array, s: readonly number[]) => Tensor)(out, x.shape);
+  const out = allocLike(x, x.size);
+  const c = a.cache;
+  if (c !== null && c.grad !== null && c.x === x.data) scaleRows(c.grad, g.data, out, layout(x.shape, a.axis));
+  else denseKernel(y, x, g.data, null, out, a, op);
+  return new T(out, x.shape.slice());
 }
 
 /**

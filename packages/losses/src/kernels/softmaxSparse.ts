@@ -52,7 +52,7 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, allocLike, constant, floatDType, keepShape, layout, powg, uniformValue } from './softmaxCommon.js';
+import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, powg, scaleRows, uniformValue } from './softmaxCommon.js';
 import { zeroRow } from './softmaxDense.js';
 
 /** @internal Attributes of the sparse softmax-family loss ops. */
@@ -69,49 +69,74 @@ export interface SparseAttrs {
   readonly classWeight: Float64Array | null;
   /** Rows whose label equals this get loss 0 and gradient 0. */
   readonly ignoreClass: number | null;
+  /** Where the forward leaves its unit-upstream gradient when the op is recorded (see {@link GradCache}). */
+  readonly cache: GradCache | null;
 }
 
-function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tensor {
+/**
+ * The fused kernel: per-row losses into `lossOut` and/or `upstream × ∂L/∂yPred` into `gradOut`, in
+ * one pass per row (`gd === null` means an upstream gradient of 1 everywhere).
+ */
+function sparseKernel(
+  lab: Tensor,
+  x: Tensor,
+  gd: ArrayLike<number> | null,
+  lossOut: Float32Array | Float64Array | null,
+  gradOut: Float32Array | Float64Array | null,
+  a: SparseAttrs,
+  op: string,
+): void {
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const ld = lab.data;
   const xd = x.data;
-  const out = allocLike(x, outer * inner);
   const gamma = a.gamma;
   const gU = gamma === null ? 0 : uniformValue(gamma);
   const cw = a.classWeight;
   const ign = a.ignoreClass;
   const rowStride = K * inner;
+  const ex = gradOut === null ? null : new Float64Array(K); // e^{z_j − m} of the current row
   for (let o = 0, r = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++, r++) {
       const t = ld[r]!;
-      if (t === ign) continue;
+      if (t === ign) continue; // loss 0, gradient 0
       const base = o * rowStride + i;
       const end = base + rowStride;
       const ti = base + t * inner;
+      const gr = gd === null ? 1 : gd[r]!;
       const w = cw === null ? 1 : cw[t]!;
       const g = gU !== null ? gU : gamma![t]!;
       if (a.fromLogits) {
-        if (K === 1) continue;
+        if (K === 1) continue; // p_t = 1: loss 0, gradient 0
         let m = -Infinity;
-        for (let idx = base; idx < ti; idx += inner) {
+        for (let idx = base; idx < end; idx += inner) {
           const v = xd[idx]!;
           if (v > m) m = v;
         }
-        for (let idx = ti + inner; idx < end; idx += inner) {
-          const v = xd[idx]!;
-          if (v > m) m = v;
+        // S' = Σ_{j≠t} e^{z_j − m} summed without the target (no cancellation in 1 − p_t = S'/S)
+        let sn = 0;
+        if (ex === null) {
+          for (let idx = base; idx < ti; idx += inner) sn += Math.exp(xd[idx]! - m);
+          for (let idx = ti + inner; idx < end; idx += inner) sn += Math.exp(xd[idx]! - m);
+        } else {
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            if (idx === ti) continue;
+            const e = Math.exp(xd[idx]! - m);
+            ex[k] = e;
+            sn += e;
+          }
         }
-        let s = 0;
-        for (let idx = base; idx < ti; idx += inner) s += Math.exp(xd[idx]! - m);
-        for (let idx = ti + inner; idx < end; idx += inner) s += Math.exp(xd[idx]! - m);
-        const d = xd[ti]! - (m + Math.log(s));
-        const e = Math.exp(-Math.abs(d));
-        const l1 = Math.log1p(e);
-        const ce = (d < 0 ? -d : 0) + l1; // −log p_t = softplus(−d)
-        if (g === 0) out[r] = w * ce;
-        else {
-          const omp = d >= 0 ? e / (1 + e) : 1 / (1 + e); // 1 − p_t = σ(−d)
-          out[r] = w * powg(omp, g) * ce;
+        const dt = xd[ti]! - m; // ≤ 0
+        const et = Math.exp(dt);
+        const ce = Math.log1p(sn + (et - 1)) - dt; // −log p_t = log S − (z_t − m), S = S' + e_t ≥ 1
+        const s = sn + et;
+        const omp = sn / s; // 1 − p_t
+        const mod = w * powg(omp, g);
+        if (lossOut !== null) lossOut[r] = mod * ce;
+        if (gradOut !== null) {
+          // ∂L/∂z = A (e_t − q), q_j = e_j / S' (j ≠ t), A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]
+          const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
+          const f = sn > 0 ? -A / sn : 0;
+          for (let k = 0, idx = base; k < K; k++, idx += inner) gradOut[idx] = idx === ti ? A : ex![k]! * f;
         }
       } else if (a.mode === 'focal') {
         let cs = 0;
@@ -122,111 +147,58 @@ function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tens
         const xt = xd[ti]!;
         const ct = xt < EPSILON ? EPSILON : xt > 1 - EPSILON ? 1 - EPSILON : xt;
         const xent = Math.log(cs) - Math.log(ct);
-        const b = xt > 1 ? 0 : 1 - xt;
-        out[r] = w * powg(b, g) * xent;
+        const b = xt > 1 ? 0 : 1 - xt; // negative-base guard (§9.3)
+        const M = powg(b, g);
+        if (lossOut !== null) lossOut[r] = w * M * xent;
+        if (gradOut !== null) {
+          const wg = gr * w;
+          const wm = (wg * M) / cs;
+          for (let idx = base; idx < end; idx += inner) {
+            const v = xd[idx]!;
+            gradOut[idx] = v >= EPSILON && v <= 1 - EPSILON ? wm : 0;
+          }
+          let dxt = xt >= EPSILON && xt <= 1 - EPSILON ? (-wg * M) / ct : 0;
+          if (g !== 0 && xt <= 1) {
+            // −γ (1 − x_t)^(γ−1); for γ < 1 the base is taken ≥ ε (finite at x_t = 1)
+            const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powg(b, g - 1);
+            dxt += wg * dM * xent;
+          }
+          gradOut[ti] = gradOut[ti]! + dxt;
+        }
       } else {
         let s = 0;
         for (let idx = base; idx < end; idx += inner) s += xd[idx]!;
         if (s === 0) throw zeroRow(op, base, a.axis);
         const rt = xd[ti]! / s;
-        out[r] = -Math.log(rt < EPSILON ? EPSILON : rt > 1 - EPSILON ? 1 - EPSILON : rt);
+        if (lossOut !== null) lossOut[r] = -Math.log(rt < EPSILON ? EPSILON : rt > 1 - EPSILON ? 1 - EPSILON : rt);
+        if (gradOut !== null && rt >= EPSILON && rt <= 1 - EPSILON) {
+          const f = gr / s;
+          for (let idx = base; idx < end; idx += inner) gradOut[idx] = f;
+          gradOut[ti] = f * (1 - 1 / rt);
+        }
       }
     }
   }
-  return new T(out, lab.shape.slice());
+}
+
+/** Per-row losses; with `attrs.cache`, also the unit-upstream gradient, kept for the gradient op. */
+function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tensor {
+  const lossOut = allocLike(x, lab.size);
+  const c = a.cache;
+  if (c !== null) {
+    const gradOut = allocLike(x, x.size);
+    sparseKernel(lab, x, null, lossOut, gradOut, a, op);
+    c.grad = gradOut;
+    c.x = x.data;
+  } else sparseKernel(lab, x, null, lossOut, null, a, op);
+  return new T(lossOut, lab.shape.slice());
 }
 
 function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string): Tensor {
-  const { outer, k: K, inner } = layout(x.shape, a.axis);
-  const ld = lab.data;
-  const xd = x.data;
-  const gd = gu.data;
-  const out = allocLike(x, xd.length);
-  const gamma = a.gamma;
-  const gU = gamma === null ? 0 : uniformValue(gamma);
-  const cw = a.classWeight;
-  const ign = a.ignoreClass;
-  const rowStride = K * inner;
-  for (let o = 0, r = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++, r++) {
-      const t = ld[r]!;
-      if (t === ign) continue;
-      const base = o * rowStride + i;
-      const end = base + rowStride;
-      const ti = base + t * inner;
-      const gr = gd[r]!;
-      const w = cw === null ? gr : gr * cw[t]!;
-      const g = gU !== null ? gU : gamma![t]!;
-      if (a.fromLogits) {
-        if (K === 1) continue;
-        let m = -Infinity;
-        for (let idx = base; idx < ti; idx += inner) {
-          const v = xd[idx]!;
-          if (v > m) m = v;
-        }
-        for (let idx = ti + inner; idx < end; idx += inner) {
-          const v = xd[idx]!;
-          if (v > m) m = v;
-        }
-        let s = 0;
-        for (let idx = base; idx < ti; idx += inner) {
-          const e = Math.exp(xd[idx]! - m);
-          out[idx] = e;
-          s += e;
-        }
-        for (let idx = ti + inner; idx < end; idx += inner) {
-          const e = Math.exp(xd[idx]! - m);
-          out[idx] = e;
-          s += e;
-        }
-        const d = xd[ti]! - (m + Math.log(s));
-        const e = Math.exp(-Math.abs(d));
-        const inv = 1 / (1 + e);
-        const omp = d >= 0 ? e * inv : inv; // 1 − p_t
-        let A: number;
-        if (g === 0) A = -w * omp;
-        else {
-          const pt = d >= 0 ? inv : e * inv;
-          const lpt = -((d < 0 ? -d : 0) + Math.log1p(e));
-          A = w * powg(omp, g) * (g * pt * lpt - omp);
-        }
-        const f = -A / s;
-        for (let idx = base; idx < ti; idx += inner) out[idx] = out[idx]! * f;
-        for (let idx = ti + inner; idx < end; idx += inner) out[idx] = out[idx]! * f;
-        out[ti] = A;
-      } else if (a.mode === 'focal') {
-        let cs = 0;
-        for (let idx = base; idx < end; idx += inner) {
-          const v = xd[idx]!;
-          cs += v < EPSILON ? EPSILON : v > 1 - EPSILON ? 1 - EPSILON : v;
-        }
-        const xt = xd[ti]!;
-        const ct = xt < EPSILON ? EPSILON : xt > 1 - EPSILON ? 1 - EPSILON : xt;
-        const b = xt > 1 ? 0 : 1 - xt;
-        const M = powg(b, g);
-        const wm = (w * M) / cs;
-        for (let idx = base; idx < end; idx += inner) {
-          const v = xd[idx]!;
-          out[idx] = v >= EPSILON && v <= 1 - EPSILON ? wm : 0;
-        }
-        let dt = xt >= EPSILON && xt <= 1 - EPSILON ? (-w * M) / ct : 0;
-        if (g !== 0 && xt <= 1) {
-          const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powg(b, g - 1);
-          dt += w * dM * (Math.log(cs) - Math.log(ct));
-        }
-        out[ti] = out[ti]! + dt;
-      } else {
-        let s = 0;
-        for (let idx = base; idx < end; idx += inner) s += xd[idx]!;
-        if (s === 0) throw zeroRow(op, base, a.axis);
-        const rt = xd[ti]! / s;
-        if (!(rt >= EPSILON && rt <= 1 - EPSILON)) continue;
-        const f = gr / s;
-        for (let idx = base; idx < end; idx += inner) out[idx] = f;
-        out[ti] = f * (1 - 1 / rt);
-      }
-    }
-  }
+  const out = allocLike(x, x.size);
+  const c = a.cache;
+  if (c !== null && c.grad !== null && c.x === x.data) scaleRows(c.grad, gu.data, out, layout(x.shape, a.axis));
+  else sparseKernel(lab, x, gu.data, null, out, a, op);
   return new T(out, x.shape.slice());
 }
 

@@ -7,6 +7,7 @@
 import type { OpSpec } from '../op.js';
 import { binarySpecs } from './binary.js';
 import { clipSpec, compareSpecs, whereSpec, type ClipAttrs } from './compare.js';
+import { linearSpec, matmulTSpec, type MatmulTAttrs } from './linear.js';
 import { matmulSpec } from './matmul.js';
 import { argSpec, reduceSpecs, type ArgAttrs, type AxisAttrs, type ReduceAttrs } from './reduce.js';
 import {
@@ -19,7 +20,7 @@ import {
   type ShapeAttrs,
   type SliceAttrs,
 } from './shape.js';
-import { powScalarSpec, unarySpecs, type PowScalarAttrs } from './unary.js';
+import { powScalarSpec, reluGradSpec, unarySpecs, type PowScalarAttrs } from './unary.js';
 
 /** Every primitive's name and the type of its attributes. */
 export interface PrimitiveAttrs {
@@ -31,7 +32,7 @@ export interface PrimitiveAttrs {
   softmax: AxisAttrs; logSoftmax: AxisAttrs;
   identity: void; clone: void; reshape: ShapeAttrs; broadcastTo: ShapeAttrs; permute: PermAttrs;
   concat: ConcatAttrs; slice: SliceAttrs; pad: PadAttrs; gather: GatherAttrs; scatterAdd: GatherAttrs;
-  astype: CastAttrs; matmul: void;
+  astype: CastAttrs; matmul: void; matmulT: MatmulTAttrs; linear: void; reluGrad: void;
   // No gradient: outputs are masks, signs or indices.
   sign: void; greater: void; greaterEqual: void; less: void; lessEqual: void; equal: void; notEqual: void;
   logicalAnd: void; logicalOr: void; argmax: ArgAttrs;
@@ -59,4 +60,7 @@ export const primitives: PrimitiveTable = {
   argmax: argSpec,
   ...shapeSpecs,
   matmul: matmulSpec,
+  matmulT: matmulTSpec,
+  linear: linearSpec,
+  reluGrad: reluGradSpec,
 };

@@ -8,7 +8,6 @@ import { binaryMap } from '../kernels/binary.js';
 import { defineOp, type OpSpec } from '../op.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
-import { greater, where } from './compare.js';
 
 type Loop = (x: TypedArray, out: TypedArray, n: number) => void;
 
