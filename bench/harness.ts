@@ -26,6 +26,10 @@ export interface Options {
   rounds: number;
   /** Untimed warm-up runs per implementation. */
   warmup: number;
+  /** Target length of one timed sample (ms): fast workloads repeat back to back to fill it. */
+  sampleMs: number;
+  /** At most this many runs per sample. */
+  maxReps: number;
   /** Only workloads whose id starts with one of these (case-insensitive). */
   only: string[] | null;
   /** Measure peak RSS in child processes. */
@@ -52,8 +56,11 @@ export interface MemResult {
 export interface ImplResult {
   status: 'ok' | 'unavailable' | 'error';
   message?: string;
+  /** Time per run of each timed sample (ms). */
   times: number[];
   median: number;
+  /** Runs per timed sample. */
+  reps: number;
   checkBefore: number[];
   checkAfter: number[];
   lastLoss: number | null;
@@ -112,7 +119,7 @@ function relDiff(a: readonly number[], b: readonly number[]): number {
 }
 
 function emptyResult(): ImplResult {
-  return { status: 'ok', times: [], median: NaN, checkBefore: [], checkAfter: [], lastLoss: null };
+  return { status: 'ok', times: [], median: NaN, reps: 1, checkBefore: [], checkAfter: [], lastLoss: null };
 }
 
 function errorMessage(e: unknown): string {
@@ -136,28 +143,52 @@ async function timeCase(c: Case, env: Env, opts: Options, log: (s: string) => vo
     }
   }
   const live = IMPLS.filter((i) => runners.has(i));
-  const runOnce = async (impl: ImplName, timed: boolean): Promise<void> => {
+  // One timed sample: `reps` consecutive runs after a GC, so each implementation starts clean but
+  // pays for the garbage collection its own runs cause (a training loop does not GC between steps).
+  const sample = async (impl: ImplName, reps: number, timed: boolean): Promise<number> => {
     const r = impls[impl];
-    if (r.status !== 'ok') return;
+    if (r.status !== 'ok') return NaN;
     try {
       await activate(env, impl);
       gc();
+      const runner = runners.get(impl)!;
       const t0 = performance.now();
-      const v = runners.get(impl)!.run();
-      const dt = performance.now() - t0;
+      let v: number | void = undefined;
+      for (let i = 0; i < reps; i++) v = runner.run();
+      const dt = (performance.now() - t0) / reps;
       if (typeof v === 'number') r.lastLoss = v;
       if (timed) r.times.push(dt);
+      return dt;
     } catch (e) {
       r.status = 'error';
       r.message = errorMessage(e);
       if (opts.verbose) log(`  ${c.id} ${impl}: ${e instanceof Error ? e.stack : e}`);
+      return NaN;
     }
   };
-  for (let w = 0; w < opts.warmup; w++) for (const impl of live) await runOnce(impl, false);
-  for (let round = 0; round < opts.rounds; round++) {
-    // Rotate the order each round so no implementation always runs right after another's garbage.
-    for (let k = 0; k < live.length; k++) await runOnce(live[(k + round) % live.length]!, true);
+  const reps = new Map<ImplName, number>();
+  for (const impl of live) reps.set(impl, 1);
+  const warm = new Map<ImplName, number>();
+  for (let w = 0; w < opts.warmup; w++) for (const impl of live) warm.set(impl, await sample(impl, 1, false));
+  // Calibrate from the last warm-up run: enough runs per sample to fill `sampleMs`.
+  const fill = (ms: number | undefined) => (ms !== undefined && ms > 0 ? Math.max(1, Math.min(opts.maxReps, Math.round(opts.sampleMs / ms))) : 1);
+  if (c.training) {
+    // Every implementation must train for the same number of epochs (the final losses are
+    // compared): one count for all, from the fastest, capped so the slowest sample stays ~3 s.
+    const ts = live.map((i) => warm.get(i)).filter((t): t is number => t !== undefined && t > 0);
+    const n = ts.length ? Math.max(1, Math.min(fill(Math.min(...ts)), Math.floor(3000 / Math.max(...ts)))) : 1;
+    for (const impl of live) reps.set(impl, n);
+  } else {
+    for (const impl of live) reps.set(impl, fill(warm.get(impl)));
   }
+  for (let round = 0; round < opts.rounds; round++) {
+    // Rotate the order each round so no implementation always runs right after another.
+    for (let k = 0; k < live.length; k++) {
+      const impl = live[(k + round) % live.length]!;
+      await sample(impl, reps.get(impl)!, true);
+    }
+  }
+  for (const impl of live) impls[impl].reps = reps.get(impl)!;
   for (const impl of live) {
     const r = impls[impl];
     if (r.status !== 'ok') continue;
@@ -353,7 +384,7 @@ export function renderTable(results: readonly CaseResult[], withMemory: boolean)
 
 function parseArgs(argv: readonly string[]): Options & { child: [string, ImplName] | null } {
   const o: Options & { child: [string, ImplName] | null } = {
-    quick: false, rounds: 5, warmup: 1, only: null, memory: true, memRuns: 3, record: false, verbose: true, child: null,
+    quick: false, rounds: 5, warmup: 2, sampleMs: 200, maxReps: 50, only: null, memory: true, memRuns: 3, record: false, verbose: true, child: null,
   };
   let roundsSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -368,6 +399,7 @@ function parseArgs(argv: readonly string[]): Options & { child: [string, ImplNam
       o.rounds = Number(val());
       roundsSet = true;
     } else if (a === '--warmup') o.warmup = Number(val());
+    else if (a === '--sample-ms') o.sampleMs = Number(val());
     else if (a === '--only') o.only = val().split(',').map((s) => s.trim().toLowerCase());
     else if (a === '--no-mem') o.memory = false;
     else if (a === '--mem-runs') o.memRuns = Number(val());
@@ -376,12 +408,13 @@ function parseArgs(argv: readonly string[]): Options & { child: [string, ImplNam
     else if (a === '--child') o.child = [val(), val() as ImplName];
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'npm run bench -- [--quick] [--rounds N] [--warmup N] [--only W1,W6] [--no-mem] [--mem-runs N] [--record] [--silent]\n',
+        'npm run bench -- [--quick] [--rounds N] [--warmup N] [--sample-ms MS] [--only W1,W6] [--no-mem] [--mem-runs N] [--record] [--silent]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (o.quick && !roundsSet) o.rounds = 2;
+  if (o.quick) o.sampleMs = Math.min(o.sampleMs, 20);
   return o;
 }
 
@@ -433,7 +466,7 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
   const header = [
     `focalgrad vs TensorFlow.js ${info.version} (cpu backend; wasm backend, SIMD ${info.wasmSimd ? 'on' : 'off'}, ${info.wasmThreads ? 'multi-threaded' : '1 thread'})`,
     `${new Date().toISOString()} · ${machine()}`,
-    `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
+    `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); each sample is a GC then back-to-back runs filling ~${opts.sampleMs} ms (at least one); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
   ].join('\n');
   if (opts.verbose) process.stdout.write(`\n${header}\n\n${table}\n`);
   if (opts.record) writeResults(header, table, argv, seconds);

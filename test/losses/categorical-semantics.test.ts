@@ -213,3 +213,18 @@ describe('argument errors name the argument, the expectation and the value', () 
     expect(() => categoricalCrossentropy([[0.3, 0.7]], [[0.5, 0.5]])).not.toThrow(DTypeError);
   });
 });
+
+describe('accuracy in the confident regimes (no cancellation)', () => {
+  it('confidently right: loss log1p(Σ e^{z_j − z_t}) and the focal factor (1 − p_t)^γ to full precision', () => {
+    for (const gap of [5, 20, 35, 300]) {
+      const z = tensor([[gap, 0, -1]], { dtype: 'float64' });
+      const sn = Math.exp(-gap) + Math.exp(-gap - 1);
+      const ce = Math.log1p(sn);
+      const omp = sn / (1 + sn);
+      expectClose(categoricalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [ce], 0, 1e-14);
+      expectClose(categoricalFocalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [0.25 * omp ** 2 * ce], 0, 1e-13);
+      const g = grad((w: Tensor) => categoricalFocalCrossentropy([[1, 0, 0]], w, { gamma: 0, alpha: 1, fromLogits: true }).sum())(z);
+      expectClose(g, [[-omp, Math.exp(-gap) / (1 + sn), Math.exp(-gap - 1) / (1 + sn)]], 0, 1e-13);
+    }
+  });
+});

@@ -209,3 +209,29 @@ describe('argument errors name the argument, the expectation and the value', () 
     expect(sparseCategoricalCrossentropy([255, 1], p, { ignoreClass: 255 }).toArray()[0]).toBe(0);
   });
 });
+
+describe('accuracy in the confident regimes (no cancellation)', () => {
+  it('confidently right: loss log1p(Σ e^{z_j − z_t}) to full precision, gradient p_j', () => {
+    for (const gap of [5, 20, 35, 300]) {
+      const z = tensor([[gap, 0, -1], [0, gap, 2]], { dtype: 'float64' });
+      const sn0 = Math.exp(-gap) + Math.exp(-gap - 1);
+      const sn1 = Math.exp(-gap) + Math.exp(2 - gap);
+      const ce = [Math.log1p(sn0), Math.log1p(sn1)];
+      expectClose(sparseCategoricalCrossentropy([0, 1], z, { fromLogits: true }), ce, 0, 1e-14);
+      const omp = [sn0 / (1 + sn0), sn1 / (1 + sn1)];
+      expectClose(sparseCategoricalFocalLoss([0, 1], z, { gamma: 2, fromLogits: true }), ce.map((c, i) => omp[i]! ** 2 * c), 0, 1e-13);
+      const g = grad((w: Tensor) => sparseCategoricalCrossentropy([0, 1], w, { fromLogits: true }).sum())(z);
+      expectClose(g.toArray()[0][1], Math.exp(-gap) / (1 + sn0), 0, 1e-13); // p_1 of row 0
+      expectClose(g.toArray()[0][0], -omp[0]!, 0, 1e-13); // p_t − 1
+    }
+  });
+
+  it('confidently wrong by more than 600 (the max-shifted fallback): exact loss and gradient', () => {
+    const z = tensor([[700, 0, -5], [0, 650, 649]], { dtype: 'float64' });
+    const ce = [700 + Math.log1p(Math.exp(-700) + Math.exp(-705)), 650 + Math.log1p(Math.exp(-650) + Math.exp(-1))];
+    expectClose(sparseCategoricalCrossentropy([1, 0], z, { fromLogits: true }), ce, 0, 1e-15);
+    const g = grad((w: Tensor) => sparseCategoricalFocalLoss([1, 0], w, { gamma: 0, fromLogits: true }).sum())(z);
+    const q = 1 / (1 + Math.exp(-1));
+    expectClose(g, [[1, -1, 0], [-1, q, 1 - q]], 1e-300, 1e-13);
+  });
+});

@@ -4,7 +4,7 @@
  * p_t — computed by the same fused kernels as {@link binaryFocalCrossentropy}.
  */
 import { ValueError, Tensor as T, type Tensor } from '@focalgrad/tensor';
-import { focalLogitsGrad, focalLogitsForward, focalParams } from './kernels/binaryFocal.js';
+import { focalLogits, focalParams } from './kernels/binaryFocal.js';
 
 /**
  * Options of {@link focalCurves}.
@@ -111,15 +111,15 @@ export function focalCurves(options: FocalCurvesOptions): FocalCurves {
   const y = new Float64Array(n).fill(1);
   const weighted = (g: number) => focalParams(Float64Array.of(g), alpha === 1 ? null : Float64Array.of(alpha), Float64Array.of(1 - alpha), 0, 0, 1, 1);
   const plain = (g: number) => focalParams(Float64Array.of(g), null, null, 0, 0, 1, 1);
+  // One pass of the fused kernel per curve gives the loss and its derivative together.
   const dce = new Float64Array(n);
-  focalLogitsGrad(y, x, dce, 0, n, 0, plain(0), null, 0, 1, 1);
+  focalLogits(y, x, null, 0, 0, n, 0, plain(0), n, 1, dce, 0);
   const curves = gammas.map((gamma): FocalCurve => {
     const loss = new Float64Array(n);
-    focalLogitsForward(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1);
     const dLogit = new Float64Array(n);
-    focalLogitsGrad(y, x, dLogit, 0, n, 0, weighted(gamma), null, 0, 1, 1);
+    focalLogits(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1, dLogit, 0);
     const dfl = new Float64Array(n);
-    focalLogitsGrad(y, x, dfl, 0, n, 0, plain(gamma), null, 0, 1, 1);
+    focalLogits(y, x, null, 0, 0, n, 0, plain(gamma), n, 1, dfl, 0);
     const ratio = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (pts[i] === 0) loss[i] = alpha === 0 ? 0 : Infinity * Math.sign(alpha);

@@ -13,6 +13,7 @@ import {
   classCount,
   clipBounds,
   configValue,
+  derivativeBuffer,
   expandTo,
   fusedLossOp,
   isFiniteNonNegative,
@@ -21,13 +22,15 @@ import {
   normalizeLossAxis,
   parsePerClass,
   prepareInputs,
+  recordsGradient,
   runMeanOverAxis,
   runMeanOverAxisGrad,
   runTotal,
   runTotalGrad,
+  takeDerivatives,
   totalScale,
 } from '../kernels/binaryCommon.js';
-import { type FocalKernelParams, focalLogitsForward, focalLogitsGrad, focalParams, focalProbsForward, focalProbsGrad } from '../kernels/binaryFocal.js';
+import { type FocalKernelParams, focalLogits, focalParams, focalProbs } from '../kernels/binaryFocal.js';
 import { focalLogitsDerivative, focalProbsDerivative } from '../kernels/binaryFocalComposite.js';
 
 /**
@@ -58,6 +61,8 @@ export interface BinaryFocalCrossentropyOptions {
 interface BfceAttrs {
   /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
   readonly total: number | null;
+  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
+  readonly record: boolean;
   readonly fromLogits: boolean;
   readonly axis: number;
   readonly D: number;
@@ -69,12 +74,14 @@ const OP = 'binaryFocalCrossentropy';
 const bfceOp = fusedLossOp<BfceAttrs>({
   name: OP,
   forward: (yt, yp, a) => {
-    const fk = a.fromLogits ? focalLogitsForward : focalProbsForward;
-    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P) : runTotal(fk, yt, yp, a.total, a.P);
+    const fk = a.fromLogits ? focalLogits : focalProbs;
+    const d = derivativeBuffer(a.record, yt, yp, a);
+    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
   },
   gradient: (yt, yp, g, a) => {
-    const gk = a.fromLogits ? focalLogitsGrad : focalProbsGrad;
-    return a.total === null ? runMeanOverAxisGrad(gk, yt, yp, g, a.axis, a.P) : runTotalGrad(gk, yt, yp, g, a.total, a.P);
+    const fk = a.fromLogits ? focalLogits : focalProbs;
+    const d = takeDerivatives(yt, yp, a);
+    return a.total === null ? runMeanOverAxisGrad(fk, yt, yp, g, a.axis, a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
   },
   composite: (yt, x, g, a) =>
     mul(
@@ -153,7 +160,7 @@ function bfce(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossent
   const D = yp.shape[ax]!;
   const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
   if (reduction !== undefined && total === null) return null;
-  return bfceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
+  return bfceOp([yt, yp], { total, record: recordsGradient(yp), fromLogits, axis: ax, D, P });
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type ElementwiseReduction,
   checkSameShape,
   classCount,
+  derivativeBuffer,
   elementwiseUpstream,
   expandTo,
   fusedLossOp,
@@ -14,10 +15,12 @@ import {
   isFiniteNumber,
   parsePerClass,
   prepareInputs,
+  recordsGradient,
   runElementwise,
   runElementwiseGrad,
+  takeDerivatives,
 } from '../kernels/binaryCommon.js';
-import { type FocalKernelParams, focalLogitsForward, focalLogitsGrad, focalParams } from '../kernels/binaryFocal.js';
+import { type FocalKernelParams, focalLogits, focalParams } from '../kernels/binaryFocal.js';
 import { focalLogitsDerivative } from '../kernels/binaryFocalComposite.js';
 
 /**
@@ -39,6 +42,8 @@ export interface SigmoidFocalLossOptions {
 }
 
 interface SflAttrs {
+  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
+  readonly record: boolean;
   readonly reduction: ElementwiseReduction;
   readonly n: number;
   readonly P: FocalKernelParams;
@@ -49,8 +54,8 @@ const REDUCTIONS: readonly unknown[] = ['none', 'mean', 'sum'];
 
 const sflOp = fusedLossOp<SflAttrs>({
   name: OP,
-  forward: (yt, yp, a) => runElementwise(focalLogitsForward, yt, yp, a.reduction, a.P),
-  gradient: (yt, yp, g, a) => runElementwiseGrad(focalLogitsGrad, yt, yp, g, a.reduction, a.P),
+  forward: (yt, yp, a) => runElementwise(focalLogits, yt, yp, a.reduction, a.P, derivativeBuffer(a.record, yt, yp, a)),
+  gradient: (yt, yp, g, a) => runElementwiseGrad(focalLogits, yt, yp, g, a.reduction, a.P, takeDerivatives(yt, yp, a)),
   composite: (yt, x, g, a) => mul(focalLogitsDerivative(yt, x, a.P), elementwiseUpstream(g, a.reduction, a.n)),
 });
 
@@ -107,5 +112,5 @@ export function sigmoidFocalLoss(inputs: TensorLike, targets: TensorLike, option
     wNeg = A.map((v) => (v >= 0 ? 1 - v : 1));
   }
   const P = focalParams(expandTo(g.values, C), wPos, wNeg, 0, 0, 1, C);
-  return sflOp([yt, x], { reduction, n: x.size, P });
+  return sflOp([yt, x], { record: recordsGradient(x), reduction, n: x.size, P });
 }

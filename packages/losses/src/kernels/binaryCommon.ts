@@ -21,6 +21,7 @@ import {
   compositeVjp,
   defineOp,
   expandDims,
+  isGradEnabled,
   greaterEqual,
   lessEqual,
   logicalAnd,
@@ -59,13 +60,16 @@ export function powG(u: number, g: number): number {
 }
 
 /**
- * An elementwise forward kernel over `len` elements from `start`. Consecutive runs of `rowLen`
- * losses are summed and each run's sum times `outScale` is written to `out[outOff], out[outOff+1],
- * …` (unless `out` is null): `rowLen = 1` writes the elementwise loss, `rowLen = D` a mean over a
- * last axis of length D. Returns the float64 sum of all the losses. `c0` is the class index
- * (position along the last axis, modulo `P.C`) of the first element.
+ * A fused elementwise kernel over `len` elements from `start`: the loss of each element and, when
+ * `dOut` is given, its derivative with respect to the prediction, in one pass.
+ * - Consecutive runs of `rowLen` losses are summed and each run's sum times `outScale` is written
+ *   to `out[outOff], out[outOff + 1], …` (unless `out` is null): `rowLen = 1` writes the
+ *   elementwise loss, `rowLen = D` a mean over a last axis of length D.
+ * - `dOut[dOff + k]` receives `d loss_{start+k} / d yPred_{start+k}`.
+ * Returns the float64 sum of all the losses. `c0` is the class index (position along the last
+ * axis, modulo `P.C`) of the first element.
  */
-export type ForwardKernel<P> = (
+export type LossKernel<P> = (
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -76,26 +80,119 @@ export type ForwardKernel<P> = (
   P: P,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ) => number;
 
 /**
- * An elementwise gradient kernel: writes `d loss_j / d yPred_j · scale · g[i]` to `out[start + k]`,
- * where the upstream index `i` starts at `gOff` and advances every `rep` elements (or the factor is
- * just `scale` when `g` is null).
+ * Writes `d[dOff + k] · scale · g[i]` to `out[start + k]` (or `d · scale` when `g` is null), where
+ * the upstream index `i` starts at `gOff` and advances every `rep` elements, the first advance
+ * after `rep − phase` elements.
  */
-export type GradKernel<P> = (
-  yt: TypedArray,
-  yp: TypedArray,
+export function applyUpstream(
+  d: TypedArray,
+  dOff: number,
   out: TypedArray,
   start: number,
   len: number,
-  c0: number,
+  g: TypedArray | null,
+  gOff: number,
+  rep: number,
+  phase: number,
+  scale: number,
+): void {
+  if (g === null) {
+    for (let k = 0; k < len; k++) out[start + k] = d[dOff + k]! * scale;
+    return;
+  }
+  let gi = gOff;
+  let gc = phase;
+  for (let k = 0; k < len; k++) {
+    out[start + k] = d[dOff + k]! * scale * g[gi]!;
+    if (++gc === rep) {
+      gc = 0;
+      gi++;
+    }
+  }
+}
+
+/** Elements per chunk when a gradient is recomputed (the derivative scratch stays in L1/L2). */
+const CHUNK = 2048;
+const scratch64 = new Float64Array(CHUNK);
+const scratch32 = new Float32Array(CHUNK);
+
+/**
+ * The gradient over `[start, start + len)`: from the forward's derivatives `d` (indexed like the
+ * predictions; `out` may be `d` itself, scaled in place) when given, else recomputed chunk by chunk
+ * with the fused kernel. Either way the derivative is rounded to the predictions' dtype before it
+ * is scaled, so both paths give identical numbers. Upstream indexing as in {@link applyUpstream},
+ * with `phase` the position within the first run of `rep`.
+ */
+export function gradRange<P extends { C: number }>(
+  fk: LossKernel<P>,
+  yt: Tensor,
+  yp: Tensor,
+  out: TypedArray,
+  start: number,
+  len: number,
   P: P,
   g: TypedArray | null,
   gOff: number,
   rep: number,
+  phase: number,
   scale: number,
-) => void;
+  d: TypedArray | null,
+): void {
+  if (d !== null) {
+    applyUpstream(d, start, out, start, len, g, gOff, rep, phase, scale);
+    return;
+  }
+  const scratch = yp.dtype === 'float64' ? scratch64 : scratch32;
+  for (let cs = 0; cs < len; cs += CHUNK) {
+    const L = Math.min(CHUNK, len - cs);
+    const at = start + cs;
+    fk(yt.data, yp.data, null, 0, at, L, at % P.C, P, L, 1, scratch, 0);
+    const pos = phase + cs;
+    applyUpstream(scratch, 0, out, at, L, g, gOff + Math.floor(pos / rep), rep, pos % rep, scale);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The forward's derivatives, kept for the immediately following backward (a bounded, one-entry
+// slot). The gradient op uses them when they belong to the very same call (same attrs object, same
+// input tensors) — scaling them in place into the gradient's own storage — and otherwise recomputes
+// them with the same kernel, so both paths give identical numbers. Tensors are immutable, so the
+// derivatives of a call never go stale; the slot is cleared when used and replaced by the next
+// recorded call, so at most one array is ever held.
+
+interface DerivativeSlot {
+  attrs: object;
+  yt: Tensor;
+  yp: Tensor;
+  d: Float32Array | Float64Array;
+}
+let slot: DerivativeSlot | null = null;
+
+/** A derivative buffer for a forward that is being recorded, or null when none is wanted. */
+export function derivativeBuffer(record: boolean, yt: Tensor, yp: Tensor, attrs: object): Float32Array | Float64Array | null {
+  if (!record) return null;
+  const d = alloc(yp.dtype, yp.size);
+  slot = { attrs, yt, yp, d };
+  return d;
+}
+
+/** Takes the derivatives the forward of this very call left, if they are still there. */
+export function takeDerivatives(yt: Tensor, yp: Tensor, attrs: object): Float32Array | Float64Array | null {
+  const s = slot;
+  if (s === null || s.attrs !== attrs || s.yt !== yt || s.yp !== yp) return null;
+  slot = null;
+  return s.d;
+}
+
+/** Whether a call's forward will be recorded for a gradient with respect to `yPred`. */
+export function recordsGradient(yp: Tensor): boolean {
+  return isGradEnabled() && yp.requiresGrad;
+}
 
 /** How a tensor splits around a reduced axis: `outer × D × inner`. */
 export interface AxisLayout {
@@ -119,21 +216,24 @@ function alloc(dtype: DType, n: number): Float32Array | Float64Array {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
-/** Runs a forward kernel and averages over `axis` (Keras's `ops.mean(loss, axis)`), in one pass. */
-export function runMeanOverAxis<P extends { C: number }>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P): Tensor {
+/**
+ * Runs a kernel and averages over `axis` (Keras's `ops.mean(loss, axis)`), in one pass; writes the
+ * elementwise derivatives to `d` when given.
+ */
+export function runMeanOverAxis<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P, d: Float32Array | Float64Array | null): Tensor {
   const { outer, D, inner, outShape } = axisLayout(yp.shape, axis);
   const out = alloc(yp.dtype, outer * inner);
   if (inner === 1) {
-    if (D > 0) fk(yt.data, yp.data, out, 0, 0, yp.size, 0, P, D, 1 / D);
+    if (D > 0) fk(yt.data, yp.data, out, 0, 0, yp.size, 0, P, D, 1 / D, d, 0);
     else out.fill(NaN); // the mean of nothing, as numpy / Keras
   } else {
     const C = P.C;
     const acc = new Float64Array(outer * inner);
     const row = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
-      for (let d = 0; d < D; d++) {
-        const start = (o * D + d) * inner;
-        fk(yt.data, yp.data, row, 0, start, inner, start % C, P, 1, 1);
+      for (let k = 0; k < D; k++) {
+        const start = (o * D + k) * inner;
+        fk(yt.data, yp.data, row, 0, start, inner, start % C, P, 1, 1, d, start);
         const base = o * inner;
         for (let i = 0; i < inner; i++) acc[base + i] = acc[base + i]! + row[i]!;
       }
@@ -144,18 +244,14 @@ export function runMeanOverAxis<P extends { C: number }>(fk: ForwardKernel<P>, y
 }
 
 /** The gradient of {@link runMeanOverAxis}: `g` has the per-sample shape. */
-export function runMeanOverAxisGrad<P extends { C: number }>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, axis: number, P: P): Tensor {
+export function runMeanOverAxisGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, axis: number, P: P, d: Float32Array | Float64Array | null): Tensor {
   const { outer, D, inner } = axisLayout(yp.shape, axis);
-  const out = alloc(yp.dtype, yp.size);
+  const out = d ?? alloc(yp.dtype, yp.size);
   if (inner === 1) {
-    if (D > 0) gk(yt.data, yp.data, out, 0, yp.size, 0, P, g.data, 0, D, 1 / D);
+    if (D > 0) gradRange(fk, yt, yp, out, 0, yp.size, P, g.data, 0, D, 0, 1 / D, d);
   } else {
-    const C = P.C;
     for (let o = 0; o < outer; o++) {
-      for (let d = 0; d < D; d++) {
-        const start = (o * D + d) * inner;
-        gk(yt.data, yp.data, out, start, inner, start % C, P, g.data, o * inner, 1, 1 / D);
-      }
+      for (let k = 0; k < D; k++) gradRange(fk, yt, yp, out, (o * D + k) * inner, inner, P, g.data, o * inner, 1, 0, 1 / D, d);
     }
   }
   return new T(out, yp.shape);
@@ -164,19 +260,18 @@ export function runMeanOverAxisGrad<P extends { C: number }>(gk: GradKernel<P>, 
 /** torchvision-style reductions of an elementwise loss, fused into the kernel pass. */
 export type ElementwiseReduction = 'none' | 'mean' | 'sum';
 
-/** Runs a forward kernel over every element and returns `scale ·` their sum, as a scalar. */
-export function runTotal<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, scale: number, P: P): Tensor {
+/** Runs a kernel over every element and returns `scale ·` their sum, as a scalar. */
+export function runTotal<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, scale: number, P: P, d: Float32Array | Float64Array | null): Tensor {
   const n = yp.size;
   const out = alloc(yp.dtype, 1);
-  out[0] = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1) * scale;
+  out[0] = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1, d, 0) * scale;
   return new T(out, []);
 }
 
 /** The gradient of {@link runTotal}: `g` is a scalar. */
-export function runTotalGrad<P>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, scale: number, P: P): Tensor {
-  const n = yp.size;
-  const out = alloc(yp.dtype, n);
-  gk(yt.data, yp.data, out, 0, n, 0, P, null, 0, 1, g.data[0]! * scale);
+export function runTotalGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, scale: number, P: P, d: Float32Array | Float64Array | null): Tensor {
+  const out = d ?? alloc(yp.dtype, yp.size);
+  gradRange(fk, yt, yp, out, 0, yp.size, P, null, 0, 1, 0, g.data[0]! * scale, d);
   return new T(out, yp.shape);
 }
 
@@ -190,26 +285,23 @@ export function totalScale(reduction: unknown, n: number, D: number): number | n
   return reduction === 'sum' ? 1 / D : 1 / n;
 }
 
-/** Runs a forward kernel elementwise, or reduced to its mean or sum. */
-export function runElementwise<P>(fk: ForwardKernel<P>, yt: Tensor, yp: Tensor, reduction: ElementwiseReduction, P: P): Tensor {
+/** Runs a kernel elementwise, or reduced to its mean or sum. */
+export function runElementwise<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, reduction: ElementwiseReduction, P: P, d: Float32Array | Float64Array | null): Tensor {
   const n = yp.size;
   if (reduction === 'none') {
     const out = alloc(yp.dtype, n);
-    fk(yt.data, yp.data, out, 0, 0, n, 0, P, 1, 1);
+    fk(yt.data, yp.data, out, 0, 0, n, 0, P, 1, 1, d, 0);
     return new T(out, yp.shape);
   }
-  const total = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1);
-  const out = alloc(yp.dtype, 1);
-  out[0] = reduction === 'sum' ? total : total / n;
-  return new T(out, []);
+  return runTotal(fk, yt, yp, reduction === 'sum' ? 1 : 1 / n, P, d);
 }
 
 /** The gradient of {@link runElementwise}: `g` is elementwise for `'none'`, else a scalar. */
-export function runElementwiseGrad<P>(gk: GradKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, reduction: ElementwiseReduction, P: P): Tensor {
+export function runElementwiseGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, reduction: ElementwiseReduction, P: P, d: Float32Array | Float64Array | null): Tensor {
   const n = yp.size;
-  const out = alloc(yp.dtype, n);
-  if (reduction === 'none') gk(yt.data, yp.data, out, 0, n, 0, P, g.data, 0, 1, 1);
-  else gk(yt.data, yp.data, out, 0, n, 0, P, null, 0, 1, reduction === 'sum' ? g.data[0]! : g.data[0]! / n);
+  if (reduction !== 'none') return runTotalGrad(fk, yt, yp, g, reduction === 'sum' ? 1 : 1 / n, P, d);
+  const out = d ?? alloc(yp.dtype, n);
+  gradRange(fk, yt, yp, out, 0, n, P, g.data, 0, 1, 0, 1, d);
   return new T(out, yp.shape);
 }
 

@@ -1,8 +1,9 @@
 /**
  * @internal Fused elementwise kernels of Keras's binary crossentropy (before the mean over the
- * axis): from logits the unclipped `y·softplus(−x) + (1 − y)·softplus(x)` (TensorFlow's
- * `sigmoid_cross_entropy_with_logits`), from probabilities `−(y·log p_c + (1 − y)·log(1 − p_c))`
- * with `p_c = clip(p, eps, 1 − eps)` (Keras 3).
+ * axis), with the derivative in the same pass: from logits the unclipped
+ * `y·softplus(−x) + (1 − y)·softplus(x)` (TensorFlow's `sigmoid_cross_entropy_with_logits`,
+ * derivative `σ(x) − y`), from probabilities `−(y·log p_c + (1 − y)·log(1 − p_c))` with
+ * `p_c = clip(p, eps, 1 − eps)` (Keras 3; derivative `(p − y)/(p(1 − p))` inside the clip range).
  */
 import type { TypedArray } from '@focalgrad/tensor';
 
@@ -20,8 +21,8 @@ export interface BceKernelParams {
   readonly C: number;
 }
 
-/** Forward, logits. */
-export function bceLogitsForward(
+/** Logits. (See `LossKernel` in `binaryCommon.ts` for the arguments.) */
+export function bceLogits(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -32,6 +33,8 @@ export function bceLogitsForward(
   P: BceKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
@@ -42,9 +45,14 @@ export function bceLogitsForward(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
-    const l = Math.log1p(Math.exp(-Math.abs(x)));
+    const e = Math.exp(-Math.abs(x));
+    const l = Math.log1p(e);
     // softplus(x) = max(x, 0) + l, softplus(-x) = max(-x, 0) + l
     const v = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
+    if (dOut !== null) {
+      const r = 1 / (1 + e);
+      dOut[dOff + k] = x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r;
+    }
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -56,41 +64,8 @@ export function bceLogitsForward(
   return total + acc;
 }
 
-/** Gradient, logits: `σ(x) − y`. */
-export function bceLogitsGrad(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray,
-  start: number,
-  len: number,
-  _c0: number,
-  P: BceKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const A = P.smoothA;
-  const B = P.smoothB;
-  let gi = gOff;
-  let gc = 0;
-  for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const x = yp[j]!;
-    const y = yt[j]! * A + B;
-    const e = Math.exp(-Math.abs(x));
-    const r = 1 / (1 + e);
-    const d = x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r;
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-  }
-}
-
-/** Forward, probabilities (clipped). */
-export function bceProbsForward(
+/** Probabilities (clipped). */
+export function bceProbs(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -101,6 +76,8 @@ export function bceProbsForward(
   P: BceKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
@@ -115,6 +92,7 @@ export function bceProbsForward(
     const y = yt[start + k]! * A + B;
     const pc = p < lo ? lo : p > hi ? hi : p;
     const v = -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
+    if (dOut !== null) dOut[dOff + k] = p >= lo && p <= hi ? (p - y) / (p * (1 - p)) : 0;
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -124,37 +102,4 @@ export function bceProbsForward(
     }
   }
   return total + acc;
-}
-
-/** Gradient, probabilities: `(p_c − y) / (p_c (1 − p_c))` inside the clip range, 0 outside. */
-export function bceProbsGrad(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray,
-  start: number,
-  len: number,
-  _c0: number,
-  P: BceKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const lo = P.lo;
-  const hi = P.hi;
-  let gi = gOff;
-  let gc = 0;
-  for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const p = yp[j]!;
-    const y = yt[j]! * A + B;
-    const d = p >= lo && p <= hi ? (p - y) / (p * (1 - p)) : 0;
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-  }
 }

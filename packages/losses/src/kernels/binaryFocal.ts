@@ -2,14 +2,15 @@
  * @internal Fused elementwise kernels of the alpha-balanced binary focal crossentropy
  * `w · (1 − p_t)^γ · BCE(y, p)`, shared by Keras's `binary_focal_crossentropy` (both paths) and
  * torchvision's `sigmoid_focal_loss` (the logits path with an elementwise reduction), and by
- * `focalCurves`.
+ * `focalCurves`. Each kernel computes the loss and, on request, its derivative in the same pass.
  *
  * With `u = 1 − p_t = y·σ(−x) + (1 − y)·σ(x)` (soft labels included) the logit path is
  *   loss = w · u^γ · bce,   bce = y·softplus(−x) + (1 − y)·softplus(x)
  *   d/dx = w · [ u^γ · (σ(x) − y) + γ · u^γ · (σ(x)σ(−x)/u) · (1 − 2y) · bce ]
  * where `σ(x)σ(−x)/u` is bounded by 1 for y ∈ [0, 1], so nothing overflows for any finite x, and
  * for hard labels `u^γ = exp(−γ·softplus(x_t))` is formed from the stably computed `σ(−x_t)`.
- * One `exp` and one `log1p` per element; γ = 2 (and small integers) use multiplications.
+ * One `exp`, one `log1p` and one division per element; γ = 2 (and small integers) use
+ * multiplications.
  */
 import type { TypedArray } from '@focalgrad/tensor';
 import { powG } from './binaryCommon.js';
@@ -47,8 +48,11 @@ export function focalParams(
   return { gamma, wPos, wNeg: wNeg ?? new Float64Array(C), smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C };
 }
 
-/** Forward, logits: `w · u^γ · bce` with the unclipped BCE-with-logits. */
-export function focalLogitsForward(
+/**
+ * Logits: `w · u^γ · bce` with the unclipped BCE with logits, and `d/dx` into `dOut`.
+ * (See `LossKernel` in `binaryCommon.ts` for the arguments.)
+ */
+export function focalLogits(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -59,8 +63,11 @@ export function focalLogitsForward(
   P: FocalKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const G = P.gamma;
+  if (P.C === 1 && G[0] === 2) return focalLogitsScalarG2(yt, yp, out, outOff, start, len, P, rowLen, outScale, dOut, dOff);
   const WP = P.wPos;
   const WN = P.wNeg;
   const A = P.smoothA;
@@ -95,8 +102,22 @@ export function focalLogitsForward(
     const bce = y * spn + (1 - y) * spp;
     const u = y * sb + (1 - y) * s;
     const g = G[c]!;
-    let v = (g === 2 ? u * u : powG(u, g)) * bce;
-    if (WP !== null) v *= y * WP[c]! + (1 - y) * WN[c]!;
+    const f = g === 2 ? u * u : powG(u, g);
+    const w = WP === null ? 1 : y * WP[c]! + (1 - y) * WN[c]!;
+    const v = f * bce * w;
+    if (dOut !== null) {
+      const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
+      let d: number;
+      if (g === 2) {
+        d = u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce);
+      } else if (g === 0) {
+        d = ds;
+      } else {
+        const ss = s * sb;
+        d = f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
+      }
+      dOut[dOff + k] = d * w;
+    }
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -109,76 +130,81 @@ export function focalLogitsForward(
   return total + acc;
 }
 
-/** Gradient, logits: `d/dx [w · u^γ · bce]` times the upstream factor. */
-export function focalLogitsGrad(
+/**
+ * The hot path of {@link focalLogits} (scalar parameters, γ = 2: the RetinaNet default): the same
+ * arithmetic in the same order — so the same numbers — with the parameters hoisted out of the
+ * loop.
+ */
+function focalLogitsScalarG2(
   yt: TypedArray,
   yp: TypedArray,
-  out: TypedArray,
+  out: TypedArray | null,
+  outOff: number,
   start: number,
   len: number,
-  c0: number,
   P: FocalKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const G = P.gamma;
-  const WP = P.wPos;
-  const WN = P.wNeg;
+  rowLen: number,
+  outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
+): number {
+  const weighted = P.wPos !== null;
+  const wp = weighted ? P.wPos![0]! : 1;
+  const wn = weighted ? P.wNeg[0]! : 1;
   const A = P.smoothA;
   const B = P.smoothB;
-  const C = P.C;
-  let c = c0;
-  let gi = gOff;
-  let gc = 0;
+  let total = 0;
+  let acc = 0;
+  let rc = 0;
+  let oi = outOff;
   for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const x = yp[j]!;
-    const y = yt[j]! * A + B;
+    const x = yp[start + k]!;
+    const y = yt[start + k]! * A + B;
     const e = Math.exp(-Math.abs(x));
+    const l = Math.log1p(e);
     const r = 1 / (1 + e);
     let s: number;
     let sb: number;
+    let spp: number;
+    let spn: number;
     if (x >= 0) {
       s = r;
       sb = e * r;
+      spp = x + l;
+      spn = l;
     } else {
       s = e * r;
       sb = r;
+      spp = l;
+      spn = l - x;
     }
-    const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
-    const g = G[c]!;
-    let d: number;
-    if (g === 0) {
-      d = ds;
-    } else {
-      const l = Math.log1p(e);
-      const bce = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
-      const u = y * sb + (1 - y) * s;
-      const ss = s * sb;
-      if (g === 2) {
-        d = u * (u * ds + 2 * ss * (1 - 2 * y) * bce);
-      } else {
-        const f = powG(u, g);
-        d = f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
-      }
+    const bce = y * spn + (1 - y) * spp;
+    const u = y * sb + (1 - y) * s;
+    const w = weighted ? y * wp + (1 - y) * wn : 1;
+    const v = u * u * bce * w;
+    if (dOut !== null) {
+      const ds = (1 - y) * s - y * sb;
+      dOut[dOff + k] = u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce) * w;
     }
-    if (WP !== null) d *= y * WP[c]! + (1 - y) * WN[c]!;
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
+    acc += v;
+    if (++rc === rowLen) {
+      if (out !== null) out[oi++] = acc * outScale;
+      total += acc;
+      acc = 0;
+      rc = 0;
     }
-    if (++c === C) c = 0;
   }
+  return total + acc;
 }
 
 /**
- * Forward, probabilities (Keras 3): the BCE on `clip(p, eps, 1 − eps)`, the focal factor on the
- * raw `p`.
+ * Probabilities (Keras 3): the BCE on `clip(p, eps, 1 − eps)`, the focal factor on the raw `p`.
+ * The clip passes the BCE gradient on `[eps, 1 − eps]` only (inclusive, as `clip_by_value`). For
+ * 0 < γ < 1 the focal factor's derivative `γ(1 − p_t)^(γ−1)` is infinite at `p_t = 1`; inside the
+ * clip zone (`1 − p_t < eps`) it is taken at `1 − p_t = eps`, its one-sided limit at the clip
+ * boundary, so the gradient stays finite.
  */
-export function focalProbsForward(
+export function focalProbs(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -189,6 +215,8 @@ export function focalProbsForward(
   P: FocalKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const G = P.gamma;
   const WP = P.wPos;
@@ -210,8 +238,22 @@ export function focalProbsForward(
     const bce = y === 1 ? -Math.log(pc) : y === 0 ? -Math.log1p(-pc) : -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
     const u = y * (1 - p) + (1 - y) * p;
     const g = G[c]!;
-    let v = (g === 2 ? u * u : powG(u, g)) * bce;
-    if (WP !== null) v *= y * WP[c]! + (1 - y) * WN[c]!;
+    const f = g === 2 ? u * u : powG(u, g);
+    const w = WP === null ? 1 : y * WP[c]! + (1 - y) * WN[c]!;
+    const v = f * bce * w;
+    if (dOut !== null) {
+      const dbce = p >= lo && p <= hi ? (pc - y) / (pc * (1 - pc)) : 0;
+      let d: number;
+      if (g === 2) {
+        d = u * (u * dbce + 2 * (1 - 2 * y) * bce);
+      } else if (g === 0) {
+        d = dbce;
+      } else {
+        const ub = g < 1 && u < lo ? lo : u;
+        d = f * dbce + g * powG(ub, g - 1) * (1 - 2 * y) * bce;
+      }
+      dOut[dOff + k] = d * w;
+    }
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -222,65 +264,4 @@ export function focalProbsForward(
     if (++c === C) c = 0;
   }
   return total + acc;
-}
-
-/**
- * Gradient, probabilities. The clip passes the BCE gradient on `[eps, 1 − eps]` only (inclusive,
- * as `clip_by_value`). For 0 < γ < 1 the focal factor's derivative `γ(1 − p_t)^(γ−1)` is infinite
- * at `p_t = 1`; inside the clip zone (`1 − p_t < eps`) it is taken at `1 − p_t = eps`, its one-sided
- * limit at the clip boundary, so the gradient stays finite.
- */
-export function focalProbsGrad(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray,
-  start: number,
-  len: number,
-  c0: number,
-  P: FocalKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const G = P.gamma;
-  const WP = P.wPos;
-  const WN = P.wNeg;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const lo = P.lo;
-  const hi = P.hi;
-  const C = P.C;
-  let c = c0;
-  let gi = gOff;
-  let gc = 0;
-  for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const p = yp[j]!;
-    const y = yt[j]! * A + B;
-    const inClip = p >= lo && p <= hi;
-    const pc = p < lo ? lo : p > hi ? hi : p;
-    const dbce = inClip ? (pc - y) / (pc * (1 - pc)) : 0;
-    const g = G[c]!;
-    let d: number;
-    if (g === 0) {
-      d = dbce;
-    } else {
-      const bce = y === 1 ? -Math.log(pc) : y === 0 ? -Math.log1p(-pc) : -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
-      const u = y * (1 - p) + (1 - y) * p;
-      if (g === 2) {
-        d = u * (u * dbce + 2 * (1 - 2 * y) * bce);
-      } else {
-        const ub = g < 1 && u < lo ? lo : u;
-        d = powG(u, g) * dbce + g * powG(ub, g - 1) * (1 - 2 * y) * bce;
-      }
-    }
-    if (WP !== null) d *= y * WP[c]! + (1 - y) * WN[c]!;
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-    if (++c === C) c = 0;
-  }
 }

@@ -39,8 +39,8 @@ export function flParams(gamma: Float64Array, posWeight: Float64Array, labelSmoo
   return { gamma, posWeight, smooth: labelSmoothing !== null, smoothA: 1 - ls, smoothB: 0.5 * ls, eps, C };
 }
 
-/** Forward, probabilities. */
-export function flProbsForward(
+/** Probabilities, with the derivative (see `LossKernel` in `binaryCommon.ts` for the arguments). */
+export function flProbs(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -51,6 +51,8 @@ export function flProbsForward(
   P: FlKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -71,13 +73,38 @@ export function flProbsForward(
     const pc = p >= eps ? p : eps;
     const qc = q >= eps ? q : eps;
     const g = G[c]!;
-    let v: number;
-    if (!smooth) {
-      v = y !== 0 ? -PW[c]! * powG(qc, g) * Math.log(pc) : -powG(pc, g) * Math.log(qc);
-    } else {
-      const ys = y * A + B;
-      v = ys * (-PW[c]! * powG(qc, g) * Math.log(pc)) + (1 - ys) * (-powG(pc, g) * Math.log(qc));
+    const pw = PW[c]!;
+    // Weights of the positive term −pw·q^γ·log p and the negative term −p^γ·log q.
+    let wPos: number;
+    if (!smooth) wPos = y !== 0 ? 1 : 0;
+    else wPos = y * A + B;
+    const wNeg = 1 - wPos;
+    let v = 0;
+    let d = 0;
+    if (wPos !== 0) {
+      const qg = powG(qc, g);
+      const lp = Math.log(pc);
+      v += wPos * (-pw * qg * lp);
+      if (dOut !== null) {
+        // d/dp, with the clamps passing the gradient where p >= eps and 1 − p >= eps (TensorFlow's
+        // maximum sends ties to its first argument); the clamped bases are >= eps, so every power
+        // is finite for every γ.
+        const dq = q >= eps ? -1 : 0;
+        const dp = p >= eps ? 1 : 0;
+        d += wPos * (-pw * ((g === 0 ? 0 : g * powG(qc, g - 1) * dq * lp) + (qg * dp) / pc));
+      }
     }
+    if (wNeg !== 0) {
+      const pg = powG(pc, g);
+      const lq = Math.log(qc);
+      v += wNeg * (-pg * lq);
+      if (dOut !== null) {
+        const dq = q >= eps ? -1 : 0;
+        const dp = p >= eps ? 1 : 0;
+        d += wNeg * -((g === 0 ? 0 : g * powG(pc, g - 1) * dp * lq) + (pg * dq) / qc);
+      }
+    }
+    if (dOut !== null) dOut[dOff + k] = d;
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -90,76 +117,8 @@ export function flProbsForward(
   return total + acc;
 }
 
-/**
- * Gradient, probabilities. The clamps pass the gradient where `p >= eps` and `1 − p >= eps`
- * (TensorFlow's `maximum` sends ties to its first argument); the clamped bases are >= eps, so
- * every power is finite, for every γ.
- */
-export function flProbsGrad(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray,
-  start: number,
-  len: number,
-  c0: number,
-  P: FlKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const G = P.gamma;
-  const PW = P.posWeight;
-  const eps = P.eps;
-  const smooth = P.smooth;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const C = P.C;
-  let c = c0;
-  let gi = gOff;
-  let gc = 0;
-  for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const p = yp[j]!;
-    const y = yt[j]!;
-    const q = 1 - p;
-    const dp = p >= eps ? 1 : 0;
-    const dq = q >= eps ? -1 : 0;
-    const pc = p >= eps ? p : eps;
-    const qc = q >= eps ? q : eps;
-    const g = G[c]!;
-    // d/dp of pos = -pw q^γ log p and of neg = -p^γ log q (clamped bases).
-    let wPos: number;
-    let wNeg: number;
-    if (!smooth) {
-      wPos = y !== 0 ? 1 : 0;
-      wNeg = 1 - wPos;
-    } else {
-      wPos = y * A + B;
-      wNeg = 1 - wPos;
-    }
-    let d = 0;
-    if (wPos !== 0) {
-      const qg = powG(qc, g);
-      const dpos = -PW[c]! * ((g === 0 ? 0 : g * powG(qc, g - 1) * dq * Math.log(pc)) + (qg * dp) / pc);
-      d += wPos * dpos;
-    }
-    if (wNeg !== 0) {
-      const pg = powG(pc, g);
-      const dneg = -((g === 0 ? 0 : g * powG(pc, g - 1) * dp * Math.log(qc)) + (pg * dq) / qc);
-      d += wNeg * dneg;
-    }
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-    if (++c === C) c = 0;
-  }
-}
-
-/** Forward, logits. */
-export function flLogitsForward(
+/** Logits, with the derivative (`dσ/dx = σ(x)σ(−x)` written into the powers: no base-0 power). */
+export function flLogits(
   yt: TypedArray,
   yp: TypedArray,
   out: TypedArray | null,
@@ -170,6 +129,8 @@ export function flLogitsForward(
   P: FlKernelParams,
   rowLen: number,
   outScale: number,
+  dOut: TypedArray | null,
+  dOff: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -207,11 +168,23 @@ export function flLogitsForward(
     const pw = PW[c]!;
     let v: number;
     if (!smooth) {
+      // where(y ≠ 0, (1 − p)^γ, p^γ) · ce, ce = (1 − y)·softplus(x) + pw·y·softplus(−x)
       const ce = (1 - y) * spp + pw * y * spn;
-      v = (y !== 0 ? powG(sb, g) : powG(s, g)) * ce;
+      if (y !== 0) {
+        const m = powG(sb, g);
+        v = m * ce;
+        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb - g * s * ce); // d(σ(−x)^γ)/dx = −γ σ(−x)^γ σ(x)
+      } else {
+        const m = powG(s, g);
+        v = m * ce;
+        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb + g * sb * ce); // d(σ(x)^γ)/dx = γ σ(x)^γ σ(−x)
+      }
     } else {
       const ys = y * A + B;
-      v = pw * ys * powG(sb, g) * spn + (1 - ys) * powG(s, g) * spp;
+      const a = pw * ys * powG(sb, g);
+      const b = (1 - ys) * powG(s, g);
+      v = a * spn + b * spp;
+      if (dOut !== null) dOut[dOff + k] = -a * (g * s * spn + sb) + b * (g * sb * spp + s);
     }
     acc += v;
     if (++rc === rowLen) {
@@ -223,77 +196,4 @@ export function flLogitsForward(
     if (++c === C) c = 0;
   }
   return total + acc;
-}
-
-/** Gradient, logits (`dσ/dx = σ(x)σ(−x)` written into the powers, so no base-0 power appears). */
-export function flLogitsGrad(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray,
-  start: number,
-  len: number,
-  c0: number,
-  P: FlKernelParams,
-  gu: TypedArray | null,
-  gOff: number,
-  rep: number,
-  scale: number,
-): void {
-  const G = P.gamma;
-  const PW = P.posWeight;
-  const smooth = P.smooth;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const C = P.C;
-  let c = c0;
-  let gi = gOff;
-  let gc = 0;
-  for (let k = 0; k < len; k++) {
-    const j = start + k;
-    const x = yp[j]!;
-    const y = yt[j]!;
-    const e = Math.exp(-Math.abs(x));
-    const l = Math.log1p(e);
-    const r = 1 / (1 + e);
-    let s: number;
-    let sb: number;
-    let spp: number;
-    let spn: number;
-    if (x >= 0) {
-      s = r;
-      sb = e * r;
-      spp = x + l;
-      spn = l;
-    } else {
-      s = e * r;
-      sb = r;
-      spp = l;
-      spn = l - x;
-    }
-    const g = G[c]!;
-    const pw = PW[c]!;
-    let d: number;
-    if (!smooth) {
-      const ce = (1 - y) * spp + pw * y * spn;
-      const dce = (1 - y) * s - pw * y * sb;
-      if (y !== 0) {
-        const m = powG(sb, g);
-        d = m * (dce - g * s * ce); // d(σ(−x)^γ)/dx = −γ σ(−x)^γ σ(x)
-      } else {
-        const m = powG(s, g);
-        d = m * (dce + g * sb * ce); // d(σ(x)^γ)/dx = γ σ(x)^γ σ(−x)
-      }
-    } else {
-      const ys = y * A + B;
-      const a = pw * ys * powG(sb, g);
-      const b = (1 - ys) * powG(s, g);
-      d = -a * (g * s * spn + sb) + b * (g * sb * spp + s);
-    }
-    out[j] = gu === null ? d * scale : d * scale * gu[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-    if (++c === C) c = 0;
-  }
 }

@@ -47,7 +47,7 @@ import {
   sum,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, perClassTensor, powg, scaleRows, uniformValue } from './softmaxCommon.js';
+import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, perClassTensor, expFast, powg, scaleRowsInPlace, takeCache, uniformValue } from './softmaxCommon.js';
 
 /** @internal Attributes of the dense softmax-family loss ops. */
 export interface DenseAttrs {
@@ -112,14 +112,14 @@ function denseKernel(
         let s2 = 0; // Σ_{j≠c} e^{z_j − m2} ≥ 1 (for K > 1)
         for (let k = 0, idx = base; k < K; k++, idx += inner) {
           if (k === c) continue;
-          const e = Math.exp(xd[idx]! - m2);
+          const e = expFast(xd[idx]! - m2);
           ex[k] = e;
           s2 += e;
         }
-        const sx = K > 1 ? s2 * Math.exp(m2 - m) : 0; // Σ_{j≠c} e^{z_j − m}
+        const sx = K > 1 ? s2 * expFast(m2 - m) : 0; // Σ_{j≠c} e^{z_j − m}
         const lse = m + Math.log1p(sx);
         const pc = 1 / (1 + sx);
-        const cm = K > 1 ? Math.exp(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
+        const cm = K > 1 ? expFast(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
         if (gamma === null) {
           // L = Σ_k w_k (lse − z_k); ∂L/∂z_j = (Σ_k w_k) p_j − w_j, w_k = α_k y'_k
           let wsum = 0;
@@ -231,10 +231,10 @@ function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
 
 /** The gradient op's forward: upstream g (per row) times ∂L/∂yPred. */
 function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string): Tensor {
+  const cached = takeCache(a.cache, x);
+  if (cached !== null) return new T(scaleRowsInPlace(cached, g.data, layout(x.shape, a.axis)), x.shape.slice());
   const out = allocLike(x, x.size);
-  const c = a.cache;
-  if (c !== null && c.grad !== null && c.x === x.data) scaleRows(c.grad, g.data, out, layout(x.shape, a.axis));
-  else denseKernel(y, x, g.data, null, out, a, op);
+  denseKernel(y, x, g.data, null, out, a, op);
   return new T(out, x.shape.slice());
 }
 

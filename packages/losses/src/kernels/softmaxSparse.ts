@@ -52,7 +52,7 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, powg, scaleRows, uniformValue } from './softmaxCommon.js';
+import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, expFast, powg, scaleRowsInPlace, takeCache, uniformValue } from './softmaxCommon.js';
 import { zeroRow } from './softmaxDense.js';
 
 /** @internal Attributes of the sparse softmax-family loss ops. */
@@ -71,6 +71,122 @@ export interface SparseAttrs {
   readonly ignoreClass: number | null;
   /** Where the forward leaves its unit-upstream gradient when the op is recorded (see {@link GradCache}). */
   readonly cache: GradCache | null;
+}
+
+/**
+ * The logits path with the class axis last (contiguous rows), as a tight per-row loop. The
+ * exponentials are taken relative to the target logit, e_j = e^{z_j − z_t}, so no max pass is
+ * needed: S' = Σ_{j≠t} e_j, −log p_t = log1p(S'), 1 − p_t = S'/(1 + S'), q_j = e_j / S' — all
+ * exact and cancellation-free. A row where some z_j − z_t > 600 (S' could overflow) is redone
+ * relative to its max by the general kernel's formulas ({@link shiftedRow}). One pass computes the
+ * exponentials (written straight into the gradient), one scales them.
+ */
+function logitsRows(
+  ld: ArrayLike<number>,
+  xd: ArrayLike<number>,
+  K: number,
+  rows: number,
+  gd: ArrayLike<number> | null,
+  lossOut: Float32Array | Float64Array | null,
+  gradOut: Float32Array | Float64Array | null,
+  gU: number | null,
+  gamma: Float64Array | null,
+  cw: Float64Array | null,
+  ign: number | null,
+): void {
+  for (let r = 0, base = 0; r < rows; r++, base += K) {
+    const t = ld[r]!;
+    if (t === ign) continue;
+    const end = base + K;
+    const ti = base + t;
+    const zt = xd[ti]!;
+    let sn = 0;
+    let big = false;
+    // the target is left out of the sums (not subtracted: S' may be far below 1)
+    if (gradOut === null) {
+      for (let j = base; j < ti; j++) {
+        const d = xd[j]! - zt;
+        if (d > 600) big = true;
+        sn += expFast(d);
+      }
+      for (let j = ti + 1; j < end; j++) {
+        const d = xd[j]! - zt;
+        if (d > 600) big = true;
+        sn += expFast(d);
+      }
+    } else {
+      for (let j = base; j < ti; j++) {
+        const d = xd[j]! - zt;
+        if (d > 600) big = true;
+        const e = expFast(d);
+        gradOut[j] = e;
+        sn += e;
+      }
+      for (let j = ti + 1; j < end; j++) {
+        const d = xd[j]! - zt;
+        if (d > 600) big = true;
+        const e = expFast(d);
+        gradOut[j] = e;
+        sn += e;
+      }
+    }
+    const w = cw === null ? 1 : cw[t]!;
+    const g = gU !== null ? gU : gamma![t]!;
+    const gr = gd === null ? 1 : gd[r]!;
+    if (big) {
+      shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut);
+      continue;
+    }
+    const ce = Math.log1p(sn); // −log p_t
+    const s = 1 + sn;
+    const omp = sn / s; // 1 − p_t
+    const mod = g === 0 ? w : g === 2 ? w * omp * omp : w * powg(omp, g);
+    if (lossOut !== null) lossOut[r] = mod * ce;
+    if (gradOut !== null) {
+      // A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]; ∂L/∂z = A (e_t − q)
+      const A = g === 0 ? -gr * w * omp : gr * mod * (-g * ce / s - omp);
+      const f = sn > 0 ? -A / sn : 0;
+      for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
+      gradOut[ti] = A;
+    }
+  }
+}
+
+/** One row of {@link logitsRows} with the exponentials taken relative to the row's max. */
+function shiftedRow(
+  xd: ArrayLike<number>,
+  base: number,
+  end: number,
+  ti: number,
+  w: number,
+  g: number,
+  gr: number,
+  r: number,
+  lossOut: Float32Array | Float64Array | null,
+  gradOut: Float32Array | Float64Array | null,
+): void {
+  let m = -Infinity;
+  for (let j = base; j < end; j++) if (xd[j]! > m) m = xd[j]!;
+  let sn = 0;
+  for (let j = base; j < end; j++) {
+    if (j === ti) continue;
+    const e = expFast(xd[j]! - m);
+    if (gradOut !== null) gradOut[j] = e;
+    sn += e;
+  }
+  const dt = xd[ti]! - m;
+  const et = expFast(dt);
+  const ce = Math.log1p(sn + (et - 1)) - dt;
+  const s = sn + et;
+  const omp = sn / s;
+  const mod = w * powg(omp, g);
+  if (lossOut !== null) lossOut[r] = mod * ce;
+  if (gradOut !== null) {
+    const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
+    const f = sn > 0 ? -A / sn : 0;
+    for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
+    gradOut[ti] = A;
+  }
 }
 
 /**
@@ -93,6 +209,10 @@ function sparseKernel(
   const gU = gamma === null ? 0 : uniformValue(gamma);
   const cw = a.classWeight;
   const ign = a.ignoreClass;
+  if (a.fromLogits && inner === 1 && K > 1) {
+    logitsRows(ld, xd, K, outer, gd, lossOut, gradOut, gU, gamma, cw, ign);
+    return;
+  }
   const rowStride = K * inner;
   const ex = gradOut === null ? null : new Float64Array(K); // e^{z_j − m} of the current row
   for (let o = 0, r = 0; o < outer; o++) {
@@ -115,22 +235,22 @@ function sparseKernel(
         // S' = Σ_{j≠t} e^{z_j − m} summed without the target (no cancellation in 1 − p_t = S'/S)
         let sn = 0;
         if (ex === null) {
-          for (let idx = base; idx < ti; idx += inner) sn += Math.exp(xd[idx]! - m);
-          for (let idx = ti + inner; idx < end; idx += inner) sn += Math.exp(xd[idx]! - m);
+          for (let idx = base; idx < ti; idx += inner) sn += expFast(xd[idx]! - m);
+          for (let idx = ti + inner; idx < end; idx += inner) sn += expFast(xd[idx]! - m);
         } else {
           for (let k = 0, idx = base; k < K; k++, idx += inner) {
             if (idx === ti) continue;
-            const e = Math.exp(xd[idx]! - m);
+            const e = expFast(xd[idx]! - m);
             ex[k] = e;
             sn += e;
           }
         }
         const dt = xd[ti]! - m; // ≤ 0
-        const et = Math.exp(dt);
+        const et = expFast(dt);
         const ce = Math.log1p(sn + (et - 1)) - dt; // −log p_t = log S − (z_t − m), S = S' + e_t ≥ 1
         const s = sn + et;
         const omp = sn / s; // 1 − p_t
-        const mod = w * powg(omp, g);
+        const mod = g === 2 ? w * omp * omp : w * powg(omp, g);
         if (lossOut !== null) lossOut[r] = mod * ce;
         if (gradOut !== null) {
           // ∂L/∂z = A (e_t − q), q_j = e_j / S' (j ≠ t), A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]
@@ -195,10 +315,10 @@ function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tens
 }
 
 function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string): Tensor {
+  const cached = takeCache(a.cache, x);
+  if (cached !== null) return new T(scaleRowsInPlace(cached, gu.data, layout(x.shape, a.axis)), x.shape.slice());
   const out = allocLike(x, x.size);
-  const c = a.cache;
-  if (c !== null && c.grad !== null && c.x === x.data) scaleRows(c.grad, gu.data, out, layout(x.shape, a.axis));
-  else sparseKernel(lab, x, gu.data, null, out, a, op);
+  sparseKernel(lab, x, gu.data, null, out, a, op);
   return new T(out, x.shape.slice());
 }
 

@@ -115,7 +115,8 @@ export const linearSpec = {
     if (b !== undefined) dtype = promote(dtype, b.dtype);
     if (dtype === 'int32') dtype = 'float32';
     const out = allocate(dtype, rows * outF);
-    if (b !== undefined) {
+    if (b !== undefined && outF === 1) out.fill(b.data[0]!);
+    else if (b !== undefined) {
       const bd = b.data;
       for (let i = 0; i < rows; i++) {
         const o = i * outF;

@@ -9,7 +9,7 @@ import { binarySpecs } from './binary.js';
 import { clipSpec, compareSpecs, whereSpec, type ClipAttrs } from './compare.js';
 import { linearSpec, matmulTSpec, type MatmulTAttrs } from './linear.js';
 import { matmulSpec } from './matmul.js';
-import { argSpec, reduceSpecs, type ArgAttrs, type AxisAttrs, type ReduceAttrs } from './reduce.js';
+import { argSpec, logSoftmaxGradSpec, reduceSpecs, type ArgAttrs, type AxisAttrs, type ReduceAttrs } from './reduce.js';
 import {
   shapeSpecs,
   type CastAttrs,
@@ -32,7 +32,7 @@ export interface PrimitiveAttrs {
   softmax: AxisAttrs; logSoftmax: AxisAttrs;
   identity: void; clone: void; reshape: ShapeAttrs; broadcastTo: ShapeAttrs; permute: PermAttrs;
   concat: ConcatAttrs; slice: SliceAttrs; pad: PadAttrs; gather: GatherAttrs; scatterAdd: GatherAttrs;
-  astype: CastAttrs; matmul: void; matmulT: MatmulTAttrs; linear: void; reluGrad: void;
+  astype: CastAttrs; matmul: void; matmulT: MatmulTAttrs; linear: void; reluGrad: void; logSoftmaxGrad: AxisAttrs;
   // No gradient: outputs are masks, signs or indices.
   sign: void; greater: void; greaterEqual: void; less: void; lessEqual: void; equal: void; notEqual: void;
   logicalAnd: void; logicalOr: void; argmax: ArgAttrs;
@@ -63,4 +63,5 @@ export const primitives: PrimitiveTable = {
   matmulT: matmulTSpec,
   linear: linearSpec,
   reluGrad: reluGradSpec,
+  logSoftmaxGrad: logSoftmaxGradSpec,
 };

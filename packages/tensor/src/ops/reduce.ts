@@ -7,6 +7,7 @@ import { defineOp, type OpSpec } from '../op.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { toTensor } from '../convert.js';
+import { compositeVjp } from '../autograd/functional.js';
 import { collapse, forEachRow3 } from '../kernels/strided.js';
 import { div, mul, sub } from './binary.js';
 import { equal } from './compare.js';
@@ -90,6 +91,37 @@ const extremumBackward: OpSpec<ReduceAttrs>['backward'] = (g, { inputs: [x], out
   // in float32, and round 1/3 to 0.3333333432674408 in a float64 gradient.
   return [div(mul(expandBack(g, x!, attrs.axes), mask), count)];
 };
+
+/** `g − exp(y) ⊙ Σ_axis g` for the output `y` of logSoftmax: its VJP written with tensor ops. */
+const logSoftmaxGradComposite = (axis: number) => (g: Tensor, y: Tensor): Tensor => sub(g, mul(exp(y), sum(g, axis, true)));
+
+/**
+ * @internal The VJP of logSoftmax as one op, inputs `[g, y]` (`y` the logSoftmax output): per row,
+ * one pass sums g and a second writes `g − exp(y)·Σg`. Its own backward differentiates the same
+ * formula written with tensor ops, so second and higher derivatives stay exact.
+ */
+export const logSoftmaxGradSpec = {
+  name: 'logSoftmaxGrad',
+  forward: ([g, y], { axis }) => {
+    const [outer, n, inner] = around(y!.shape, axis);
+    const gd = g!.data;
+    const yd = y!.data;
+    const out = allocate(y!.dtype, yd.length);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        const end = base + n * inner;
+        let s = 0;
+        for (let k = base; k < end; k += inner) s += gd[k]!;
+        for (let k = base; k < end; k += inner) out[k] = gd[k]! - Math.exp(yd[k]!) * s;
+      }
+    }
+    return new Tensor(out, y!.shape);
+  },
+  backward: (gg, { inputs: [g, y], attrs: { axis } }) => compositeVjp(logSoftmaxGradComposite(axis), [g!, y!], gg),
+} satisfies OpSpec<AxisAttrs>;
+
+const logSoftmaxGradOp = defineOp(logSoftmaxGradSpec);
 
 export const reduceSpecs = {
   sum: {
@@ -181,10 +213,11 @@ export const reduceSpecs = {
       }
       return new Tensor(out, x!.shape);
     },
-    // g − softmax ⊙ Σ g
-    backward: (g, { output, attrs: { axis } }) => [sub(g, mul(exp(output), sum(g, axis, true)))],
+    // g − softmax ⊙ Σ g, as one fused op (one pass over g and the output, one allocation).
+    backward: (g, { output, attrs }) => [logSoftmaxGradOp([g, output], attrs)],
   } satisfies OpSpec<AxisAttrs>,
 };
+
 
 /** Attributes of argmax / argmin. */
 export interface ArgAttrs {
