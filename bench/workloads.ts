@@ -56,6 +56,8 @@ export interface Case {
   opsPerRun?: number;
   /** A training workload: final losses after the same number of epochs are compared loosely. */
   training?: boolean;
+  /** Measure peak RSS for this row (default true; W6 measures only its largest size). */
+  memory?: boolean;
   /** Relative tolerance of the cross-implementation check (float32 arithmetic, different orders). */
   tol: number;
   targets: Targets;
@@ -356,12 +358,13 @@ function mlpCase(id: string, label: string, hidden: number[], targets: Targets, 
 // ---------------------------------------------------------------------------------------------
 // W6: matmul GFLOP/s
 
-function w6(n: number): Case {
+function w6(n: number, largest: boolean): Case {
   return {
     id: `W6 n=${n}`,
     label: `float32 matmul ${n}×${n}`,
     metric: 'GFLOP/s',
     flops: 2 * n * n * n,
+    memory: largest,
     tol: 1e-4,
     targets: n >= 256 ? { cpu: 4 } : {},
     build(impl, env) {
@@ -565,7 +568,7 @@ export function allCases(quick: boolean): Case[] {
     w3(quick),
     mlpCase('W4', 'softmax regression', [], { cpu: 4, wasm: 1 }, quick),
     mlpCase('W5', 'MLP', [128], { cpu: 4, wasm: 1 / 1.3 }, quick),
-    ...(quick ? [32, 64] : [128, 256, 512, 1024]).map(w6),
+    ...(quick ? [32, 64] : [128, 256, 512, 1024]).map((n, i, all) => w6(n, i === all.length - 1)),
     w7(quick),
     broadcastAdd('row', quick ? 64 : 1024),
     broadcastAdd('col', quick ? 64 : 1024),

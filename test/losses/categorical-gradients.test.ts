@@ -134,11 +134,15 @@ describe('saturation: values and gradients stay finite', () => {
     });
   }
 
-  it('second derivatives stay finite for moderate logits with γ = 0.5 and γ = 0', () => {
-    const z = tensor([[3, -2, 0.5], [0.1, 0.2, 0.3]], { dtype: 'float64' });
-    for (const gamma of [0, 0.5]) {
-      const hvp = grad((zz: Tensor) => grad((w: Tensor) => categoricalFocalCrossentropy(yHard.slice([0, 0], [2, 3]), w, { gamma, fromLogits: true }).sum())(zz).square().sum())(z);
-      for (const v of hvp.data) expect(Number.isFinite(v)).toBe(true);
+  it('second derivatives (Hessian-vector products) stay finite at saturation too, γ ∈ {0, 0.5, 1, 2, 5}', () => {
+    const p = tensor([[0, 1, 0], [1, 0, 0], [0.5, 0.5, 0], [0.2, 0.3, 0.5]], { dtype: 'float64' });
+    for (const gamma of [0, 0.5, 1, 2, 5]) {
+      for (const y of [yHard, ySoft]) {
+        const hz = grad((zz: Tensor) => grad((w: Tensor) => categoricalFocalCrossentropy(y, w, { gamma, fromLogits: true, labelSmoothing: 0.1 }).sum())(zz).square().sum())(logits);
+        for (const v of hz.data) expect(Number.isFinite(v), `logits γ=${gamma}: ${Array.from(hz.data)}`).toBe(true);
+        const hp = grad((pp: Tensor) => grad((w: Tensor) => categoricalFocalCrossentropy(y, w, { gamma }).sum())(pp).square().sum())(p);
+        for (const v of hp.data) expect(Number.isFinite(v), `probs γ=${gamma}: ${Array.from(hp.data)}`).toBe(true);
+      }
     }
   });
 });
@@ -154,4 +158,20 @@ describe('the gradient equals autodiff through softmax of the probability path, 
     expectClose(a, b, 1e-13, 1e-10);
     expect(gradgradcheck((w) => categoricalFocalCrossentropy(y, w, { ...o, fromLogits: true }), [z]).ok).toBe(true);
   });
+});
+
+describe('the gradient op without the forward’s cached gradient (second backward through a retained graph)', () => {
+  for (const fromLogits of [true, false]) {
+    it(`fromLogits=${fromLogits}: both backward passes agree`, () => {
+      const rng = new Rng(78);
+      const x = (fromLogits ? randLogits(rng, [4, 5]) : randPositive(rng, [4, 5])).requireGrad();
+      const y = randSoftLabels(rng, [4, 5], -1);
+      const loss = categoricalFocalCrossentropy(y, x, { gamma: 1.5, alpha: [1, 2, 3, 4, 5], fromLogits, labelSmoothing: 0.1 }).mul(tensor(3, { dtype: 'float64' })).sum();
+      loss.backward(undefined, { retainGraph: true });
+      const first = Float64Array.from(x.grad!.data);
+      x.zeroGrad();
+      loss.backward();
+      expectClose(x.grad!, Array.from(first), 1e-15, 1e-13);
+    });
+  }
 });

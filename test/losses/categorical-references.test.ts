@@ -70,6 +70,41 @@ describe('Keras 3 R docs: loss_categorical_focal_crossentropy (seed 002_28c9ab8e
   });
 });
 
+/**
+ * Keras's own evaluation order in float32 (backend ops rounding after every step: renormalise,
+ * clip, log, 1 − o, pow, ×α, ×cce, sum over classes), emulated with Math.fround, followed by the
+ * float32 reduction. It reproduces the R docs' float32 printouts digit for digit, which shows that
+ * the small differences of this package's float32 results (float64 inside the kernel, one rounding
+ * at the end, as CONTRIBUTING prescribes) are Keras's float32 rounding and not a formula difference.
+ */
+function kerasFloat32Cfce(y: number[][], p: number[][]): number[] {
+  const f = Math.fround;
+  return p.map((row, r) => {
+    const pf = row.map(f);
+    const s = pf.reduce((a, v) => f(a + v), 0);
+    return pf.reduce((acc, v, k) => {
+      const o = Math.min(f(1 - 1e-7), Math.max(f(1e-7), f(v / s)));
+      const cce = f(-y[r]![k]! * f(Math.log(o)));
+      const wt = f(f(Math.pow(f(1 - o), 2)) * f(0.25));
+      return f(acc + f(wt * cce));
+    }, 0);
+  });
+}
+
+describe('Keras float32 evaluation order (emulated) reproduces the R docs printouts exactly', () => {
+  const per = kerasFloat32Cfce(Y2, P2);
+  const f = Math.fround;
+  it('[3.2058331e-05 4.6627346e-01], 0.23315276, 0.16320053, 0.46630552', () => {
+    expect(per.map((v) => f(v))).toEqual([f(3.2058331e-5), f(4.6627346e-1)]);
+    expect(f(f(per[0]! + per[1]!) / 2)).toBe(f(0.23315276));
+    expect(f(f(f(per[0]! * f(0.3)) + f(per[1]! * f(0.7))) / 2)).toBe(f(0.16320053));
+    expect(f(per[0]! + per[1]!)).toBe(f(0.46630552));
+  });
+  it('this package’s float32 results are within 8 float32 ulps of that evaluation', () => {
+    expectFloat32Ulps(new CategoricalFocalCrossentropy({ reduction: null }).call(Y2, P2), per.map(String), 8);
+  });
+});
+
 describe('Keras 3 docstrings (keras/src/losses/losses.py)', () => {
   it('CategoricalFocalCrossentropy: 0.23315276, 0.1632, 0.46631, [3.2058331e-05, 4.6627346e-01]', () => {
     const cfce = new CategoricalFocalCrossentropy();

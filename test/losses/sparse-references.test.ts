@@ -209,6 +209,11 @@ describe("Keras ignore_class in Loss.__call__: ignored positions are masked out 
     );
   });
 
+  it("'mean_with_sample_weight' without a sample weight divides by the number of valid positions (the mask is the weight)", () => {
+    const got = new SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1, reduction: 'mean_with_sample_weight' }).call(labels, logits).item();
+    expectClose(got, (v1 + v2) / 2, 1e-15, 1e-12);
+  });
+
   it('every position ignored: the mean is 0 (divide_no_nan), and the gradient is 0', () => {
     const loss = new SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1 });
     const x = logits.clone().requireGrad();

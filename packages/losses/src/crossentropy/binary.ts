@@ -92,8 +92,8 @@ const bceOp = fusedLossOp<BceAttrs>({
  *   in the compute dtype (in float32 the upper bound is `0.99999988`, as in Keras); the gradient is
  *   zero outside the clip range, as Keras's.
  *
- * One fused op: one pass forward, one pass backward (`σ(x) − y` or `(p − y) / (p(1 − p))`), and the
- * backward is differentiable again. `yTrue` is a constant: it receives no gradient (`null`).
+ * One fused op: value and derivative (`σ(x) − y` or `(p − y) / (p(1 − p))`) come from one kernel
+ * pass when the call is recorded for autograd, and the backward is differentiable again. `yTrue` is a constant: it receives no gradient (`null`).
  *
  * @param yTrue - labels in [0, 1] (cast to `yPred`'s dtype), same shape as `yPred`.
  * @param yPred - probabilities or logits (float32 for plain arrays).

@@ -107,8 +107,10 @@ const bfceOp = fusedLossOp<BfceAttrs>({
  *   dtype) while the focal factor uses the raw `p`. Probabilities of exactly 0 or 1 are fine.
  *
  * Gradient: `∂/∂x = w·(1 − p_t)^γ·(σ(x) − y) + w·γ·(1 − p_t)^γ·(σ(x)σ(−x)/(1 − p_t))·(1 − 2y)·BCE`
- * (for hard labels `s·w·(1 − p_t)^γ·(γ·p_t·log p_t + p_t − 1)`, Lin et al. appendix B), computed in
- * one fused pass, and differentiable again (`gradgradcheck` passes). γ = 0 is the constant factor
+ * (for hard labels `s·w·(1 − p_t)^γ·(γ·p_t·log p_t + p_t − 1)`, Lin et al. appendix B), computed by
+ * the same fused kernel as the loss — when the call is recorded for autograd, the forward pass
+ * computes value and derivative together and the backward only scales them (else the backward
+ * recomputes them, with identical results) — and differentiable again (`gradgradcheck` passes). γ = 0 is the constant factor
  * 1 (no `0^0` gradient NaN). On the probability path with 0 < γ < 1, the derivative of
  * `(1 − p_t)^γ` is infinite at `p_t = 1`; where `1 − p_t < 1e-7` (inside Keras's clip zone) it is
  * evaluated at `1 − p_t = 1e-7`, its one-sided limit at the clip boundary, so the gradient stays

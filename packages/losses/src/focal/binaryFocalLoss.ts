@@ -180,7 +180,7 @@ const flOp = fusedLossOp<FlAttrs>({
  * @example
  * ```ts
  * // focal-loss docstring (an executed doctest): [0.001 0.032 0.001]
- * binaryFocalLoss([0, 1, 1], [0.1, 0.7, 0.9], { gamma: 2 }).toArray(); // [0.00085, 0.03210, 0.00105]
+ * binaryFocalLoss([0, 1, 1], [0.1, 0.7, 0.9], { gamma: 2 }).toArray(); // [0.00105, 0.03210, 0.00105]
  * ```
  */
 export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
@@ -229,7 +229,7 @@ export interface BinaryFocalLossLossOptions extends BinaryFocalLossOptions, Loss
  * @example
  * ```ts
  * // focal-loss docstring (an executed doctest): "Mean focal loss: 0.011"
- * new BinaryFocalLoss({ gamma: 2 }).call([0, 1, 1], [0.1, 0.7, 0.9]).item(); // 0.0113
+ * new BinaryFocalLoss({ gamma: 2 }).call([0, 1, 1], [0.1, 0.7, 0.9]).item(); // 0.0114
  * ```
  */
 export class BinaryFocalLoss extends Loss {

@@ -69,7 +69,8 @@ const categoricalFocalCrossentropyOp = makeDenseLossOp('categoricalFocalCrossent
  * The gradient is fused and analytic; from logits it uses the factoring of field notes §E1
  * (`A (e_k − q)` with `q` the softmax of the other logits), so it is finite for every finite input,
  * any γ ≥ 0 (γ = 0 is the constant factor 1, 0 < γ < 1 is fine at `p = 1`) and soft labels.
- * Differentiable twice. `yTrue` is a constant (no gradient).
+ * Differentiable twice, with finite second derivatives at saturation too. `yTrue` is a constant
+ * (no gradient).
  *
  * Differences from Keras, by choice: a list `alpha` (and `gamma`) is aligned with the class
  * `axis` (Keras broadcasts a list against the last dimension whatever `axis` is); `alpha`,

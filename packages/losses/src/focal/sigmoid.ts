@@ -38,7 +38,7 @@ export interface SigmoidFocalLossOptions {
   /** The focusing parameter γ >= 0 (default 2). */
   gamma?: number | readonly number[];
   /** `'none'` (default: elementwise), `'mean'` over all elements, or `'sum'`. */
-  reduction?: ElementwiseReduction;
+  reduction?: 'none' | 'mean' | 'sum';
 }
 
 interface SflAttrs {
@@ -70,7 +70,8 @@ const sflOp = fusedLossOp<SflAttrs>({
  * `alpha` 0 and 1 are real weights. `'mean'` averages over all elements.
  *
  * Computed in log space in one fused pass (logits of ±1e4 give finite values and gradients, γ = 0
- * has no `0^0` NaN), with a fused analytic gradient that is differentiable again.
+ * has no `0^0` NaN) — value and analytic derivative together when the call is recorded for
+ * autograd — with a gradient that is differentiable again.
  * `targets` is a constant: it receives no gradient (`null`).
  *
  * With `alpha: 0.25, reduction: 'mean'` it equals Keras's

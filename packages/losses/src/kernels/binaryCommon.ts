@@ -248,7 +248,9 @@ export function runMeanOverAxisGrad<P extends { C: number }>(fk: LossKernel<P>, 
   const { outer, D, inner } = axisLayout(yp.shape, axis);
   const out = d ?? alloc(yp.dtype, yp.size);
   if (inner === 1) {
-    if (D > 0) gradRange(fk, yt, yp, out, 0, yp.size, P, g.data, 0, D, 0, 1 / D, d);
+    if (D === 0) return new T(out, yp.shape);
+    if (outer === 1) gradRange(fk, yt, yp, out, 0, yp.size, P, null, 0, 1, 0, g.data[0]! / D, d);
+    else gradRange(fk, yt, yp, out, 0, yp.size, P, g.data, 0, D, 0, 1 / D, d);
   } else {
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < D; k++) gradRange(fk, yt, yp, out, (o * D + k) * inner, inner, P, g.data, o * inner, 1, 0, 1 / D, d);

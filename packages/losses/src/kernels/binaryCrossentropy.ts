@@ -6,6 +6,7 @@
  * `p_c = clip(p, eps, 1 − eps)` (Keras 3; derivative `(p − y)/(p(1 − p))` inside the clip range).
  */
 import type { TypedArray } from '@focalgrad/tensor';
+import { expNonPos, log1pUnit } from './binaryMath.js';
 
 /** @internal Per-call constants of the crossentropy kernels. */
 export interface BceKernelParams {
@@ -45,8 +46,8 @@ export function bceLogits(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
-    const e = Math.exp(-Math.abs(x));
-    const l = Math.log1p(e);
+    const e = expNonPos(-Math.abs(x));
+    const l = log1pUnit(e);
     // softplus(x) = max(x, 0) + l, softplus(-x) = max(-x, 0) + l
     const v = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
     if (dOut !== null) {

@@ -13,6 +13,7 @@
  * multiplications.
  */
 import type { TypedArray } from '@focalgrad/tensor';
+import { expNonPos, log1pUnit } from './binaryMath.js';
 import { powG } from './binaryCommon.js';
 
 /** @internal Per-call constants of the focal kernels. */
@@ -81,8 +82,8 @@ export function focalLogits(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
-    const e = Math.exp(-Math.abs(x));
-    const l = Math.log1p(e);
+    const e = expNonPos(-Math.abs(x));
+    const l = log1pUnit(e);
     const r = 1 / (1 + e);
     let s: number;
     let sb: number;
@@ -160,8 +161,8 @@ function focalLogitsScalarG2(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
-    const e = Math.exp(-Math.abs(x));
-    const l = Math.log1p(e);
+    const e = expNonPos(-Math.abs(x));
+    const l = log1pUnit(e);
     const r = 1 / (1 + e);
     let s: number;
     let sb: number;

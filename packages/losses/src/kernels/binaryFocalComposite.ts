@@ -49,7 +49,7 @@ function classWeight(y: Tensor, ym: Tensor, P: FocalKernelParams, dtype: DType):
   return add(mul(y, perClassTensor(P.wPos!, dtype)), mul(ym, perClassTensor(P.wNeg, dtype)));
 }
 
-/** `d/dx [w · u^γ · bce]` from logits (see `focalLogitsGrad`). */
+/** `d/dx [w · u^γ · bce]` from logits (see `focalLogits`). */
 export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParams): Tensor {
   const dt = x.dtype;
   const y = smoothLabels(yt, P.smoothA, P.smoothB);
@@ -82,7 +82,7 @@ export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParam
   return P.wPos === null ? d : mul(d, classWeight(y, ym, P, dt));
 }
 
-/** `d/dp [w · u^γ · bce(clip(p))]` from probabilities (see `focalProbsGrad`). */
+/** `d/dp [w · u^γ · bce(clip(p))]` from probabilities (see `focalProbs`). */
 export function focalProbsDerivative(yt: Tensor, p: Tensor, P: FocalKernelParams): Tensor {
   const dt = p.dtype;
   const y = smoothLabels(yt, P.smoothA, P.smoothB);

@@ -13,6 +13,7 @@
  * stably computed σ(±x), so nothing overflows.
  */
 import type { TypedArray } from '@focalgrad/tensor';
+import { expNonPos, log1pUnit } from './binaryMath.js';
 import { powG } from './binaryCommon.js';
 
 /** @internal Per-call constants of the focal-loss kernels. */
@@ -146,8 +147,8 @@ export function flLogits(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]!;
-    const e = Math.exp(-Math.abs(x));
-    const l = Math.log1p(e);
+    const e = expNonPos(-Math.abs(x));
+    const l = log1pUnit(e);
     const r = 1 / (1 + e);
     let s: number;
     let sb: number;

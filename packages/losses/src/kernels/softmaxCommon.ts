@@ -116,6 +116,19 @@ export interface GradCache {
   grad: Float32Array | Float64Array | null;
   /** The yPred data the cache was computed from. */
   x: unknown;
+  /** Set when `grad` holds unscaled per-class terms completed row by row (see {@link DeferredRows}). */
+  rows?: DeferredRows | null;
+}
+
+/**
+ * @internal Per-row factors of a deferred gradient: `grad[r, j] · scale[r]` for the non-target
+ * classes and `target[r]` at the label's class (unit upstream), applied with the upstream
+ * gradient in the gradient op's single pass.
+ */
+export interface DeferredRows {
+  scale: Float64Array;
+  target: Float64Array;
+  labels: ArrayLike<number>;
 }
 
 /** @internal A fresh cache when the op is going to be recorded for autograd, else `null`. */
@@ -133,6 +146,7 @@ export function takeCache(c: GradCache | null, x: Tensor): Float32Array | Float6
   const g = c.grad;
   c.grad = null;
   c.x = null;
+  c.rows = null;
   return g;
 }
 

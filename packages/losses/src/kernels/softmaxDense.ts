@@ -31,10 +31,13 @@ import {
   div,
   exp,
   expm1,
+  greater,
   greaterEqual,
   lessEqual,
   log,
   logSoftmax,
+  logSumExp,
+  log1p,
   logicalAnd,
   mul,
   neg,
@@ -45,6 +48,7 @@ import {
   softmax,
   sub,
   sum,
+  where,
   type Op,
 } from '@focalgrad/tensor';
 import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, perClassTensor, expFast, powg, scaleRowsInPlace, takeCache, uniformValue } from './softmaxCommon.js';
@@ -81,6 +85,8 @@ function denseKernel(
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const xd = x.data;
   const yd = y.data;
+  // Keras master (PR #23437) smooths by the size of the class axis; Keras ≤ 3.15.1 and tf.keras 2
+  // used shape(y_true)[-1] whatever the axis (focal-semantics §2).
   const keep = 1 - a.labelSmoothing;
   const add = a.labelSmoothing / K;
   const smooth = a.labelSmoothing !== 0;
@@ -117,21 +123,26 @@ function denseKernel(
           s2 += e;
         }
         const sx = K > 1 ? s2 * expFast(m2 - m) : 0; // Σ_{j≠c} e^{z_j − m}
-        const lse = m + Math.log1p(sx);
+        const l1 = Math.log1p(sx); // lse − m; lse − z_k = (m − z_k) + l1 without cancellation
+        const lse = m + l1;
         const pc = 1 / (1 + sx);
         const cm = K > 1 ? expFast(m2 - lse) : 0; // p_j = ex[j]·cm for j ≠ c
         if (gamma === null) {
           // L = Σ_k w_k (lse − z_k); ∂L/∂z_j = (Σ_k w_k) p_j − w_j, w_k = α_k y'_k
-          let wsum = 0;
+          let wo = 0; // Σ_{k≠c} w_k
           for (let k = 0, idx = base; k < K; k++, idx += inner) {
             const yk = smooth ? yd[idx]! * keep + add : yd[idx]!;
             const w = yk === 0 ? 0 : (alpha === null ? 1 : alpha[k]!) * yk;
             sa[k] = w;
-            wsum += w;
-            if (w !== 0) loss += w * (lse - xd[idx]!);
+            if (k !== c) wo += w;
+            if (w !== 0) loss += w * (m - xd[idx]! + l1);
           }
           if (wantGrad) {
-            for (let k = 0, idx = base; k < K; k++, idx += inner) gradOut[idx] = gr * (wsum * (k === c ? pc : ex[k]! * cm) - sa[k]!);
+            const wsum = wo + sa[c]!;
+            // at c: wsum·p_c − w_c = wo·p_c − w_c (1 − p_c), with 1 − p_c = s2·cm (no cancellation)
+            for (let k = 0, idx = base; k < K; k++, idx += inner) {
+              gradOut[idx] = k === c ? gr * (wo * pc - sa[k]! * (K > 1 ? s2 * cm : 0)) : gr * (wsum * ex[k]! * cm - sa[k]!);
+            }
           }
         } else {
           let sB = 0;
@@ -147,11 +158,11 @@ function denseKernel(
             let pk: number;
             let omp: number;
             if (k === c) {
-              lp = -Math.log1p(sx);
+              lp = -l1;
               pk = pc;
               omp = K > 1 ? s2 * cm : 0; // 1 − p_c = Σ_{j≠c} p_j, no cancellation
             } else {
-              lp = xd[idx]! - lse;
+              lp = xd[idx]! - m - l1;
               pk = ex[k]! * cm;
               omp = 1 - pk; // ≥ 1/2
             }
@@ -240,8 +251,9 @@ function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string): 
 
 /**
  * The same gradient as {@link denseGrad}, written with tensor ops (differentiable in x and g). It
- * is used only as the backward of the gradient op, i.e. for second and higher derivatives, which it
- * gives exactly wherever the first derivative is smooth (away from saturated probabilities).
+ * is used only as the backward of the gradient op, i.e. for second and higher derivatives. From
+ * logits it stays finite at saturation (log-space modulating factor, no 0/0); from probabilities
+ * the clip makes it piecewise, as the first derivative is.
  */
 function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs): Tensor {
   const ax = a.axis;
@@ -257,12 +269,23 @@ function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs): Ten
     if (a.gamma === null) return mul(gk, sub(mul(sum(w, ax, true), softmax(x, ax)), w));
     const lp = logSoftmax(x, ax);
     const p = exp(lp);
-    const omp = neg(expm1(lp));
-    const mod = gammaT !== null ? pow(omp, gammaT) : gScalar === 0 ? null : powScalar(omp, gScalar!);
+    // log(1 − p_k) in a form whose derivative stays finite at saturation: log1p(−p_k) for the
+    // classes other than the row's arg-max c (p_k ≤ 1/2 there), and logsumexp_{j≠c} z − logsumexp z
+    // for c itself. Then (1 − p)^γ = exp(γ·log(1 − p)) never differentiates a power at 0.
+    const top = argmaxMask(x, ax, dtype);
+    const big = dtype === 'float64' ? -1e300 : -1e30;
+    const logOthers = sub(logSumExp(where(top, big, x), ax, true), logSumExp(x, ax, true));
+    const logOmp = where(top, logOthers, log1p(neg(where(top, 0, p))));
+    const omp = exp(logOmp);
+    const mod = gammaT !== null ? exp(mul(logOmp, gammaT)) : gScalar === 0 ? null : exp(mul(logOmp, gScalar!));
     const gp = gammaT !== null ? gammaT : gScalar!;
     const wm = mod === null ? w : mul(w, mod);
+    // log p / (1 − p), which tends to −1 − (1 − p)/2 as p → 1; the division only where 1 − p is not
+    // tiny, with a safe denominator elsewhere so that neither branch of `where` forms 0/0.
+    const ok = greater(omp, 1e-12);
+    const ratio = where(ok, div(lp, where(ok, omp, 1)), sub(-1, mul(omp, 0.5)));
     // B_k = α y' (1−p)^γ (γ p log p / (1−p) − 1); A_k = B_k (1 − p_k); ∂L/∂z_j = A_j − p_j (Σ B − B_j)
-    const bk = mul(wm, sub(div(mul(mul(p, lp), gp), omp), 1));
+    const bk = mul(wm, sub(mul(mul(p, ratio), gp), 1));
     const ak = mul(bk, omp);
     return mul(gk, sub(ak, mul(p, sub(sum(bk, ax, true), bk))));
   }
@@ -282,6 +305,28 @@ function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs): Ten
   ak = mul(ak, inRange);
   const t = sum(mul(ak, o), ax, true);
   return mul(div(gk, s), sub(ak, t));
+}
+
+/** A constant 0/1 mask of x's shape marking each row's first arg-max along `axis`. */
+function argmaxMask(x: Tensor, axis: number, dtype: 'float32' | 'float64'): Tensor {
+  const { outer, k: K, inner } = layout(x.shape, axis);
+  const xd = x.data;
+  const m = new Float64Array(x.size);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * K * inner + i;
+      let best = 0;
+      let bv = -Infinity;
+      for (let k = 0, idx = base; k < K; k++, idx += inner) {
+        if (xd[idx]! > bv) {
+          bv = xd[idx]!;
+          best = k;
+        }
+      }
+      m[base + best * inner] = 1;
+    }
+  }
+  return constant(m, x.shape, dtype);
 }
 
 /** The smoothed labels y·m + c as a constant of the compute dtype. */

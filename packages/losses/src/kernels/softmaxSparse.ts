@@ -6,11 +6,13 @@
  *
  * Math (per row with true class t, weight w = classWeight[t] or 1, γ = gamma[t] or 0):
  *
- * - logits z (both losses): with lse' = logsumexp_{j≠t} z_j and d = z_t − lse', p_t = σ(d),
- *   1 − p_t = σ(−d), −log p_t = softplus(−d); L = w (1 − p_t)^γ softplus(−d). Gradient (field notes
- *   §E1): ∂L/∂z = A (e_t − q), A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)], q_j = exp(z_j − lse')
- *   for j ≠ t (the softmax of the non-target logits), q_t = 0. Every factor is finite for finite
- *   logits and any γ ≥ 0: no (1 − p_t)^(γ−1) is ever formed.
+ * - logits z (both losses): with S' = Σ_{j≠t} e^{z_j − c} and e_t = e^{z_t − c} for a shift c (the
+ *   target logit, or the row's max when some logit exceeds it by more than 600), S = S' + e_t:
+ *   −log p_t = log S − (z_t − c), 1 − p_t = S'/S (summed without the target: no cancellation), and
+ *   L = w (1 − p_t)^γ (−log p_t). Gradient (field notes §E1): ∂L/∂z = A (e_t − q) with
+ *   A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)] and q_j = e^{z_j − c} / S' for j ≠ t (the softmax
+ *   of the non-target logits), q_t = 0. Every factor is finite for finite logits and any γ ≥ 0: no
+ *   (1 − p_t)^(γ−1) is ever formed.
  * - probabilities x, focal-loss (`mode: 'focal'`): c = clip(x, ε, 1 − ε), the crossentropy is
  *   `sparse_softmax_cross_entropy_with_logits(log c)` = log Σ c_k − log c_t (an implicit
  *   renormalisation), the modulation uses the raw x_t: L = w · max(1 − x_t, 0)^γ · (log Σ c − log c_t).
@@ -52,7 +54,7 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, expFast, powg, scaleRowsInPlace, takeCache, uniformValue } from './softmaxCommon.js';
+import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, expFast, powg, scaleRowsInPlace, takeCache, uniformValue, type DeferredRows } from './softmaxCommon.js';
 import { zeroRow } from './softmaxDense.js';
 
 /** @internal Attributes of the sparse softmax-family loss ops. */
@@ -93,6 +95,7 @@ function logitsRows(
   gamma: Float64Array | null,
   cw: Float64Array | null,
   ign: number | null,
+  rows2: DeferredRows | null,
 ): void {
   for (let r = 0, base = 0; r < rows; r++, base += K) {
     const t = ld[r]!;
@@ -134,7 +137,7 @@ function logitsRows(
     const g = gU !== null ? gU : gamma![t]!;
     const gr = gd === null ? 1 : gd[r]!;
     if (big) {
-      shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut);
+      shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut, rows2);
       continue;
     }
     const ce = Math.log1p(sn); // −log p_t
@@ -146,6 +149,11 @@ function logitsRows(
       // A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]; ∂L/∂z = A (e_t − q)
       const A = g === 0 ? -gr * w * omp : gr * mod * (-g * ce / s - omp);
       const f = sn > 0 ? -A / sn : 0;
+      if (rows2 !== null) {
+        rows2.scale[r] = f;
+        rows2.target[r] = A;
+        continue;
+      }
       for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
       gradOut[ti] = A;
     }
@@ -164,6 +172,7 @@ function shiftedRow(
   r: number,
   lossOut: Float32Array | Float64Array | null,
   gradOut: Float32Array | Float64Array | null,
+  rows2: DeferredRows | null,
 ): void {
   let m = -Infinity;
   for (let j = base; j < end; j++) if (xd[j]! > m) m = xd[j]!;
@@ -184,6 +193,11 @@ function shiftedRow(
   if (gradOut !== null) {
     const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
     const f = sn > 0 ? -A / sn : 0;
+    if (rows2 !== null) {
+      rows2.scale[r] = f;
+      rows2.target[r] = A;
+      return;
+    }
     for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
     gradOut[ti] = A;
   }
@@ -201,6 +215,7 @@ function sparseKernel(
   gradOut: Float32Array | Float64Array | null,
   a: SparseAttrs,
   op: string,
+  rows2: DeferredRows | null = null,
 ): void {
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const ld = lab.data;
@@ -210,7 +225,7 @@ function sparseKernel(
   const cw = a.classWeight;
   const ign = a.ignoreClass;
   if (a.fromLogits && inner === 1 && K > 1) {
-    logitsRows(ld, xd, K, outer, gd, lossOut, gradOut, gU, gamma, cw, ign);
+    logitsRows(ld, xd, K, outer, gd, lossOut, gradOut, gU, gamma, cw, ign, rows2);
     return;
   }
   const rowStride = K * inner;
@@ -307,16 +322,42 @@ function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tens
   const c = a.cache;
   if (c !== null) {
     const gradOut = allocLike(x, x.size);
-    sparseKernel(lab, x, null, lossOut, gradOut, a, op);
+    const { outer, k, inner } = layout(x.shape, a.axis);
+    // The tight logits path defers its per-row scaling to the gradient op (one pass fewer).
+    const rows2 = a.fromLogits && inner === 1 && k > 1 ? { scale: new Float64Array(outer), target: new Float64Array(outer), labels: lab.data } : null;
+    sparseKernel(lab, x, null, lossOut, gradOut, a, op, rows2);
     c.grad = gradOut;
+    c.rows = rows2;
     c.x = x.data;
   } else sparseKernel(lab, x, null, lossOut, null, a, op);
   return new T(lossOut, lab.shape.slice());
 }
 
+/**
+ * Completes a deferred gradient in place: out[r, j] = g_r·f_r·e_j for j ≠ t_r and g_r·A_r at t_r
+ * (rows with the ignored label stay 0).
+ */
+function finishRows(e: Float32Array | Float64Array, g: ArrayLike<number>, d: DeferredRows, K: number, ign: number | null): Float32Array | Float64Array {
+  const { scale, target, labels } = d;
+  for (let r = 0, base = 0; r < scale.length; r++, base += K) {
+    const t = labels[r]!;
+    if (t === ign) continue;
+    const gr = g[r]!;
+    const f = gr * scale[r]!;
+    const end = base + K;
+    for (let j = base; j < end; j++) e[j] = e[j]! * f;
+    e[base + t] = gr * target[r]!;
+  }
+  return e;
+}
+
 function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string): Tensor {
+  const rows2 = a.cache?.rows ?? null;
   const cached = takeCache(a.cache, x);
-  if (cached !== null) return new T(scaleRowsInPlace(cached, gu.data, layout(x.shape, a.axis)), x.shape.slice());
+  if (cached !== null) {
+    const l = layout(x.shape, a.axis);
+    return new T(rows2 !== null ? finishRows(cached, gu.data, rows2, l.k, a.ignoreClass) : scaleRowsInPlace(cached, gu.data, l), x.shape.slice());
+  }
   const out = allocLike(x, x.size);
   sparseKernel(lab, x, gu.data, null, out, a, op);
   return new T(out, x.shape.slice());

@@ -41,25 +41,16 @@ function scratch(n: number): Float64Array {
 }
 
 /**
- * Operand layout for {@link gemmStrided}: element `(i, j)` of a matrix stored in `data` lives at
- * `data[offset + i * rowStride + j * colStride]`.
- */
-export interface MatrixView {
-  /** The storage. */
-  data: TypedArray;
-  /** Index of element (0, 0). */
-  offset: number;
-  /** Distance between consecutive rows. */
-  rowStride: number;
-  /** Distance between consecutive columns. */
-  colStride: number;
-}
-
-/**
- * `C[m×n] (=|+=) A[m×k] · B[k×n]` with strided operands. `A(i, p)` is
+ * @internal `C[m×n] (=|+=) A[m×k] · B[k×n]` with strided operands. `A(i, p)` is
  * `a[ao + i*ars + p*acs]`, `B(p, j)` is `b[bo + p*brs + j*bcs]`, and C is row-major with leading
  * dimension `ldc` starting at `co`. With `accumulate` the product is added to C's current values
  * (used to fuse a bias); otherwise C is overwritten. All arithmetic is float64.
+ *
+ * @example
+ * ```ts
+ * // C = Aᵀ·B for A stored k×m and B stored k×n, both row-major:
+ * gemmStrided(m, n, k, a, 0, 1, m, b, 0, n, 1, c, 0, n, false);
+ * ```
  */
 export function gemmStrided(
   m: number,
@@ -100,8 +91,13 @@ export function gemmStrided(
 }
 
 /**
- * C[m×n] = A[m×k] · B[k×n] for contiguous row-major blocks at the given offsets (the common case
- * of {@link gemmStrided}).
+ * @internal C[m×n] = A[m×k] · B[k×n] for contiguous row-major blocks at the given offsets (the
+ * common case of {@link gemmStrided}).
+ *
+ * @example
+ * ```ts
+ * gemm(a, 0, b, 0, c, 0, m, k, n);
+ * ```
  */
 export function gemm(a: TypedArray, ao: number, b: TypedArray, bo: number, c: TypedArray, co: number, m: number, k: number, n: number): void {
   gemmStrided(m, n, k, a, ao, k, 1, b, bo, n, 1, c, co, n, false);

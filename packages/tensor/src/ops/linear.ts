@@ -20,6 +20,10 @@ import { reshape } from './shape.js';
 /**
  * Attributes of {@link matmulT}: whether each stored operand is read transposed.
  * @internal
+ * @example
+ * ```ts
+ * const attrs: MatmulTAttrs = { transA: false, transB: true }; // a · bᵀ
+ * ```
  */
 export interface MatmulTAttrs {
   transA: boolean;
@@ -30,7 +34,13 @@ function dataAs(t: Tensor, dtype: DType): TypedArray {
   return t.dtype === dtype ? t.data : castArray(t.data, dtype, false);
 }
 
-/** @internal `op(A) · op(B)` for 2-D operands, op = identity or transpose. */
+/**
+ * @internal `op(A) · op(B)` for 2-D operands, op = identity or transpose.
+ * @example
+ * ```ts
+ * defineOp(matmulTSpec)([a, b], { transA: true, transB: false }); // aᵀ · b
+ * ```
+ */
 export const matmulTSpec = {
   name: 'matmulT',
   check: ([a, b], { transA, transB }) => {
@@ -94,7 +104,13 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   return matmulTOp([a, b], { transA, transB });
 }
 
-/** @internal `x @ wᵀ (+ b)` for a 2-D `x`: inputs `[x, w]` or `[x, w, b]`. */
+/**
+ * @internal `x @ wᵀ (+ b)` for a 2-D `x`: inputs `[x, w]` or `[x, w, b]`.
+ * @example
+ * ```ts
+ * defineOp(linearSpec)([x, weight, bias]);
+ * ```
+ */
 export const linearSpec = {
   name: 'linear',
   check: (inputs) => {

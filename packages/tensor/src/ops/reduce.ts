@@ -99,6 +99,10 @@ const logSoftmaxGradComposite = (axis: number) => (g: Tensor, y: Tensor): Tensor
  * @internal The VJP of logSoftmax as one op, inputs `[g, y]` (`y` the logSoftmax output): per row,
  * one pass sums g and a second writes `g − exp(y)·Σg`. Its own backward differentiates the same
  * formula written with tensor ops, so second and higher derivatives stay exact.
+ * @example
+ * ```ts
+ * defineOp(logSoftmaxGradSpec)([g, logSoftmax(x)], { axis: 1 });
+ * ```
  */
 export const logSoftmaxGradSpec = {
   name: 'logSoftmaxGrad',

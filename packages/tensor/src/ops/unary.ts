@@ -157,6 +157,10 @@ export const unarySpecs = {
 /**
  * @internal relu's VJP as one op: `x > 0 ? g : 0` (0 where x is NaN, as before). Linear in `g`, so
  * its own VJP is itself applied to the incoming gradient; relu'' = 0, so `x` gets none.
+ * @example
+ * ```ts
+ * defineOp(reluGradSpec)([g, x]); // where(x > 0, g, 0)
+ * ```
  */
 export const reluGradSpec = {
   name: 'reluGrad',

@@ -1,0 +1,104 @@
+/**
+ * The fast paths of the binary losses give the same numbers as the plain ones:
+ * - the forward of a recorded call keeps its per-element derivatives for the backward; a backward
+ *   that finds none (another call came in between, or a second backward) recomputes them with the
+ *   same kernel: bit-identical gradients;
+ * - the loss classes fuse the reduction into the op when there is no sample weight: the same value
+ *   and gradient as the per-sample op followed by the generic Keras reduction.
+ */
+import { describe, expect, it } from 'vitest';
+import { Tensor, tensor, vjp, type DType } from '@focalgrad/tensor';
+import {
+  BinaryCrossentropy,
+  BinaryFocalCrossentropy,
+  BinaryFocalLoss,
+  binaryCrossentropy,
+  binaryFocalCrossentropy,
+  binaryFocalLoss,
+  reduceWeightedValues,
+  sigmoidFocalLoss,
+  type Loss,
+  type Reduction,
+} from '@focalgrad/losses';
+import { bernoulli, expectClose, uniform } from './helpers.js';
+
+type LossFn = (t: Tensor, p: Tensor) => Tensor;
+
+const logits = uniform([6, 5], -6, 6, 1);
+const probs = uniform([6, 5], 0.01, 0.99, 2);
+const labels = bernoulli([6, 5], 0.4, 3);
+const soft = uniform([6, 5], 0, 1, 4);
+
+const variants: [string, LossFn, 'logits' | 'probs'][] = [
+  ['bfce logits γ=2 balanced', (t, p) => binaryFocalCrossentropy(t, p, { fromLogits: true, applyClassBalancing: true }), 'logits'],
+  ['bfce logits per-class γ, smoothing, axis 0', (t, p) => binaryFocalCrossentropy(t, p, { fromLogits: true, gamma: [0, 0.5, 2, 3, 1], labelSmoothing: 0.1, axis: 0 }), 'logits'],
+  ['bfce probabilities γ=0.5', (t, p) => binaryFocalCrossentropy(t, p, { gamma: 0.5 }), 'probs'],
+  ['bce logits', (t, p) => binaryCrossentropy(t, p, { fromLogits: true }), 'logits'],
+  ['bce probabilities, axis 0', (t, p) => binaryCrossentropy(t, p, { axis: 0, labelSmoothing: 0.2 }), 'probs'],
+  ['focal-loss probabilities', (t, p) => binaryFocalLoss(t, p, { gamma: 2, posWeight: 0.5 }), 'probs'],
+  ['focal-loss logits, smoothing', (t, p) => binaryFocalLoss(t, p, { gamma: 1.5, fromLogits: true, labelSmoothing: 0.1 }), 'logits'],
+  ['torchvision none', (t, p) => sigmoidFocalLoss(p, t), 'logits'],
+  ['torchvision mean, per-class alpha', (t, p) => sigmoidFocalLoss(p, t, { alpha: [0.1, 0.2, -1, 0.4, 0.5], reduction: 'mean' }), 'logits'],
+];
+
+function gradient(f: LossFn, yt: Tensor, x: Tensor, evict: boolean): Float32Array | Float64Array {
+  const [out, back] = vjp((p: Tensor) => f(yt, p), x);
+  // Another recorded call in between takes the derivative slot: the backward must recompute.
+  if (evict) vjp((p: Tensor) => f(yt, p), x);
+  const ct = new Tensor(out.dtype === 'float64' ? new Float64Array(out.size).fill(1) : new Float32Array(out.size).fill(1), out.shape);
+  return back(ct)[0]!.data as Float32Array | Float64Array;
+}
+
+describe('kept derivatives and recomputed derivatives are bit-identical', () => {
+  for (const dtype of ['float32', 'float64'] as DType[]) {
+    for (const [name, f, kind] of variants) {
+      for (const [labelName, y] of [['hard', labels], ['soft', soft]] as const) {
+        it(`${name} (${dtype}, ${labelName} labels)`, () => {
+          const yt = tensor(y, { dtype });
+          const x = tensor(kind === 'logits' ? logits : probs, { dtype });
+          const kept = gradient(f, yt, x, false);
+          const recomputed = gradient(f, yt, x, true);
+          expect(Array.from(kept)).toEqual(Array.from(recomputed));
+        });
+      }
+    }
+  }
+  it('a second backward through the same graph recomputes the same numbers', () => {
+    const yt = tensor(labels, { dtype: 'float32' });
+    const x = tensor(logits, { dtype: 'float32' });
+    const [out, back] = vjp((p: Tensor) => binaryFocalCrossentropy(yt, p, { fromLogits: true }), x);
+    const ct = new Tensor(new Float32Array(out.size).fill(1), out.shape);
+    const first = Array.from(back(ct)[0]!.data);
+    const second = Array.from(back(ct)[0]!.data);
+    expect(second).toEqual(first);
+  });
+});
+
+describe('the classes fuse the reduction without changing the result', () => {
+  const classes: [string, () => Loss, 'logits' | 'probs'][] = [
+    ['BinaryFocalCrossentropy logits', () => new BinaryFocalCrossentropy({ fromLogits: true, applyClassBalancing: true }), 'logits'],
+    ['BinaryFocalCrossentropy probabilities per-class γ', () => new BinaryFocalCrossentropy({ gamma: [1, 2, 0, 0.5, 3] }), 'probs'],
+    ['BinaryCrossentropy logits', () => new BinaryCrossentropy({ fromLogits: true }), 'logits'],
+    ['BinaryFocalLoss', () => new BinaryFocalLoss({ gamma: 2 }), 'probs'],
+  ];
+  for (const reduction of ['sum_over_batch_size', 'sum', 'mean', 'mean_with_sample_weight'] as const) {
+    for (const [name, make, kind] of classes) {
+      for (const shape of name.includes('per-class') ? [[6, 5]] : [[6, 5], [30], [30, 1]]) {
+        it(`${name}, reduction ${reduction}, shape [${shape.join(', ')}]`, () => {
+          const loss = make();
+          Object.assign(loss, { reduction });
+          const n = shape.reduce((a, b) => a * b, 1);
+          const yt = tensor((labels as number[][]).flat().slice(0, n), { dtype: 'float64' }).reshape(shape);
+          const x = tensor(((kind === 'logits' ? logits : probs) as number[][]).flat().slice(0, n), { dtype: 'float64' }).reshape(shape);
+          // The generic path: per-sample values (Loss.compute), then Keras's reduceWeightedValues.
+          const fused = (t: Tensor, p: Tensor) => loss.call(t, p);
+          const generic = (t: Tensor, p: Tensor) => reduceWeightedValues(loss.compute(t, p), loss.reduction as Reduction);
+          expectClose(fused(yt, x), generic(yt, x), { atol: 1e-15, rtol: 1e-13 }, 'value');
+          const [, b1] = vjp((p: Tensor) => fused(yt, p), x);
+          const [, b2] = vjp((p: Tensor) => generic(yt, p), x);
+          expectClose(b1(tensor(1, { dtype: 'float64' }))[0]!, b2(tensor(1, { dtype: 'float64' }))[0]!, { atol: 1e-15, rtol: 1e-13 }, 'gradient');
+        });
+      }
+    }
+  }
+});
