@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { NotAvailable } from './losses.js';
+import { NotAvailable, loadLosses } from './losses.js';
 import { loadTf, tfInfo, useBackend, type TfInfo } from './tf.js';
 import { IMPLS, allCases, type Case, type Env, type ImplName, type Runner } from './workloads.js';
 
@@ -261,6 +261,7 @@ function hwmKB(): number {
 export async function childMain(caseId: string, impl: ImplName, quick: boolean, runs: number): Promise<void> {
   const c = allCases(quick).find((x) => x.id === caseId);
   if (!c) throw new Error(`unknown case ${caseId}`);
+  await loadLosses();
   const env: Env = { quick, tf: impl === 'focalgrad' ? null : await loadTf() };
   await activate(env, impl);
   const runner = c.build(impl, env);
@@ -444,6 +445,7 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
     if (opts.verbose) process.stderr.write(s + '\n');
   };
   const started = performance.now();
+  await loadLosses();
   const tf = await loadTf();
   const env: Env = { quick: opts.quick, tf };
   const info: TfInfo = await tfInfo();

@@ -9,7 +9,6 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import * as fg from '@focalgrad/tensor';
-import * as fgLosses from '@focalgrad/losses';
 import type { Tf } from './tf.js';
 
 /** Focal exponent of every focal loss in the benchmark. */
@@ -25,8 +24,25 @@ export type FgLoss = (yTrue: fg.Tensor, logits: fg.Tensor) => fg.Tensor;
 
 type LossCtor = new (options: Record<string, unknown>) => { call(yTrue: fg.Tensor, yPred: fg.Tensor): fg.Tensor };
 
+let lossModule: Record<string, unknown> | null = null;
+let lossLoadError = 'not loaded (call loadLosses first)';
+
+/**
+ * Imports `@focalgrad/losses` (once). A package that fails to load — it may be mid-edit — makes the
+ * loss workloads "not available" instead of stopping the benchmark.
+ */
+export async function loadLosses(): Promise<void> {
+  if (lossModule !== null) return;
+  try {
+    lossModule = (await import('@focalgrad/losses')) as unknown as Record<string, unknown>;
+  } catch (e) {
+    lossLoadError = `failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+}
+
 function ctor(name: string): LossCtor | undefined {
-  const v = (fgLosses as unknown as Record<string, unknown>)[name];
+  if (lossModule === null) throw new NotAvailable(`@focalgrad/losses ${lossLoadError}`);
+  const v = lossModule[name];
   return typeof v === 'function' ? (v as LossCtor) : undefined;
 }
 

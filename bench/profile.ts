@@ -6,7 +6,7 @@
  * then open the `.cpuprofile` in Chrome DevTools, or summarise it with `bench/prof-summary.ts`.
  * Also prints the median time per run.
  */
-import { NotAvailable } from './losses.js';
+import { NotAvailable, loadLosses } from './losses.js';
 import { loadTf, useBackend } from './tf.js';
 import { allCases, type Env, type ImplName } from './workloads.js';
 
@@ -17,6 +17,7 @@ const impl = (implArg ?? 'focalgrad') as ImplName;
 const runs = Number(runsArg ?? 10);
 const c = allCases(quick).find((x) => x.id === id);
 if (!c) throw new Error(`unknown workload ${id}; one of ${allCases(quick).map((x) => x.id).join(', ')}`);
+await loadLosses();
 const env: Env = { quick, tf: impl === 'focalgrad' ? null : await loadTf() };
 if (env.tf) await useBackend(env.tf, impl === 'tfjs-cpu' ? 'cpu' : 'wasm');
 try {
