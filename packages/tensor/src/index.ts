@@ -27,7 +27,7 @@ export { isGradEnabled, noGrad, enableGrad } from './autograd/mode.js';
 export { grad, valueAndGrad, vjp, compositeVjp } from './autograd/functional.js';
 export type { Argnums } from './autograd/functional.js';
 export { defineOp } from './op.js';
-export type { Op, OpSpec, OpContext } from './op.js';
+export type { Op, OpSpec, OpContext, ForwardContext } from './op.js';
 export { gradcheck, gradgradcheck, GradcheckError } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
 export { add, sub, mul, div, pow, maximum, minimum } from './ops/binary.js';

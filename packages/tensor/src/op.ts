@@ -21,6 +21,46 @@ export interface OpContext<A> {
   readonly attrs: A;
   /** For each input, whether its gradient is wanted; skip the work for the others. */
   readonly needsInputGrad: readonly boolean[];
+  /**
+   * Returns the residual the forward kept with {@link ForwardContext.save} for this call, and
+   * forgets it (so a second backward through a retained graph gets `undefined` and recomputes).
+   * `undefined` when nothing was saved.
+   */
+  takeSaved(): unknown;
+}
+
+/**
+ * What a forward kernel may do besides computing its output: learn whether the call is recorded
+ * for autograd, and keep a residual for its own first-order backward — typically the partial
+ * derivatives a fused kernel computes for free in the same pass (PyTorch's `save_for_backward`,
+ * JAX's `custom_vjp` residuals).
+ *
+ * A residual is an optimisation only. The backward must give the same result without it (it gets
+ * `undefined` after a retained graph was already walked), and the op's second-order path must not
+ * depend on it: a residual is not a graph tensor, so nothing differentiates through it.
+ *
+ * @example
+ * ```ts
+ * forward: ([x], _attrs, ctx) => {
+ *   const d = ctx.recording ? new Float64Array(x!.size) : null; // derivatives, filled in the same loop
+ *   // ... compute the output, and d[i] when d !== null ...
+ *   if (d) ctx.save(d);
+ *   return out;
+ * },
+ * backward: (g, { inputs: [x], takeSaved }) => {
+ *   const d = takeSaved() as Float64Array | undefined;
+ *   return [d ? scaleBy(g, d) : recompute(g, x!)];
+ * },
+ * ```
+ */
+export interface ForwardContext {
+  /** Whether this call is recorded (some input requires grad and recording is on). */
+  readonly recording: boolean;
+  /**
+   * Keeps `residual` for this call's backward ({@link OpContext.takeSaved}); ignored when not
+   * recording. Released with the graph.
+   */
+  save(residual: unknown): void;
 }
 
 /**
@@ -45,8 +85,8 @@ export interface OpContext<A> {
 export interface OpSpec<A> {
   /** A name for error messages and graph inspection. */
   readonly name: string;
-  /** Computes the output from input values. */
-  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** Computes the output from input values; `ctx` can keep a residual for the backward. */
+  forward(inputs: readonly Tensor[], attrs: A, ctx: ForwardContext): Tensor;
   /**
    * The vector-Jacobian product: one gradient per input, shaped like the input or like the output
    * it was broadcast to. Omit it for ops with no gradient (comparisons, argmax).
@@ -108,10 +148,11 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
         }
       }
     }
+    const ctx: SaveContext = record ? { recording: true, saved: undefined, save: saveResidual } : NOT_RECORDING;
     const prev = setGradEnabled(false);
     let out: Tensor;
     try {
-      out = spec.forward(inputs, attrs as A);
+      out = spec.forward(inputs, attrs as A, ctx);
     } finally {
       setGradEnabled(prev);
     }
@@ -119,7 +160,7 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
       // A forward that returned one of its inputs (or a view sharing its node) must not be re-used
       // as the output record: wrap it so this op gets its own node.
       if (out.node !== null || inputs.includes(out)) out = shallowCopy(out);
-      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false };
+      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved };
       out.requiresGrad = true;
     }
     return out;
@@ -144,3 +185,14 @@ function convertInputs(raw: readonly TensorLike[]): Tensor[] {
 function shallowCopy(t: Tensor): Tensor {
   return new (t.constructor as new (d: Tensor['data'], s: Tensor['shape']) => Tensor)(t.data, t.shape);
 }
+
+interface SaveContext extends ForwardContext {
+  saved: unknown;
+}
+
+function saveResidual(this: SaveContext, residual: unknown): void {
+  this.saved = residual;
+}
+
+/** Shared by every unrecorded call: saving is a no-op, so nothing is kept. */
+const NOT_RECORDING: SaveContext = Object.freeze({ recording: false, saved: undefined, save: () => undefined });

@@ -59,6 +59,8 @@ export interface GraphNode {
   readonly attrs: unknown;
   /** Set once backward has run without `retainGraph`. */
   released: boolean;
+  /** The residual the forward kept for its backward (see `ForwardContext.save`), if any. */
+  saved: unknown;
 }
 
 /**

@@ -120,7 +120,12 @@ export function runBackward(
       const inputs = node.inputs;
       const needs = inputs.map((x) => x.requiresGrad && (useful === null || useful.has(x)));
       if (!needs.some(Boolean)) continue;
-      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs });
+      const takeSaved = (): unknown => {
+        const r = node.saved;
+        node.saved = undefined;
+        return r;
+      };
+      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs, takeSaved });
       for (let i = 0; i < inputs.length; i++) {
         const gi = gin[i];
         if (!needs[i] || gi === null || gi === undefined) continue;
@@ -161,6 +166,7 @@ export function runBackward(
           releasedAt.set(t.node, stamp);
           t.node.released = true;
           t.node.inputs = [];
+          t.node.saved = undefined;
         }
       }
     }
