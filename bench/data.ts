@@ -124,7 +124,7 @@ export function longTailed(seed: number, n: number, d: number, classes: number, 
   const cdf: number[] = [];
   let acc = 0;
   for (const w of weights) cdf.push((acc += w / total));
-  const centroids = rng.normals(classes * d, 1.5);
+  const centroids = rng.normals(classes * d, 0.2);
   const y = new Int32Array(n);
   const x = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {

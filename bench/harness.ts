@@ -1,7 +1,7 @@
 /**
  * The benchmark driver. For each workload it builds every implementation on the same data, checks
  * that they agree, then times them interleaved — each round runs every implementation once, in a
- * rotated order, with a GC before each timed run — and reports medians. Peak RSS is measured
+ * rotated order, each sample a scavenge then back-to-back runs — and reports medians. Peak RSS is measured
  * separately, one child process per (workload, implementation), so that one library's heap never
  * counts against another's: the child builds the workload, runs it once, collects garbage, resets
  * the kernel's high-water mark (`/proc/self/clear_refs`), runs a few more epochs or calls recording
@@ -80,9 +80,10 @@ export interface CaseResult {
   speedup: { cpu: number | null; wasm: number | null };
 }
 
-const gc: () => void = (() => {
+/** V8's `gc()`: a full collection, or with `{ type: 'minor' }` a scavenge of the young generation. */
+const gc: (options?: { type: 'minor' | 'major' }) => void = (() => {
   v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
+  return vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
 })();
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -143,15 +144,21 @@ async function timeCase(c: Case, env: Env, opts: Options, log: (s: string) => vo
     }
   }
   const live = IMPLS.filter((i) => runners.has(i));
-  // One timed sample: `reps` consecutive runs after a GC, so each implementation starts clean but
+  // One timed sample: `reps` consecutive runs after a scavenge, so each implementation starts clean but
   // pays for the garbage collection its own runs cause (a training loop does not GC between steps).
+  // Training workloads run the same number of epochs everywhere, re-warming included.
   const sample = async (impl: ImplName, reps: number, timed: boolean): Promise<number> => {
     const r = impls[impl];
     if (r.status !== 'ok') return NaN;
     try {
       await activate(env, impl);
-      gc();
+      // A scavenge clears the previous implementation's young garbage. (A forced full GC would also
+      // do, but it leaves a cold heap — released pages, reset GC heuristics — that slows the next
+      // dozens of runs by up to 2×, which no real loop sees.) Fast workloads also get one untimed
+      // run to settle the heap before the timed ones.
+      gc({ type: 'minor' });
       const runner = runners.get(impl)!;
+      if (reps > 1) runner.run();
       const t0 = performance.now();
       let v: number | void = undefined;
       for (let i = 0; i < reps; i++) v = runner.run();
@@ -445,6 +452,7 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
     if (opts.verbose) process.stderr.write(s + '\n');
   };
   const started = performance.now();
+  const loadBefore = os.loadavg()[0]!;
   await loadLosses();
   const tf = await loadTf();
   const env: Env = { quick: opts.quick, tf };
@@ -474,8 +482,8 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
   const table = renderTable(results, opts.memory);
   const header = [
     `focalgrad vs TensorFlow.js ${info.version} (cpu backend; wasm backend, SIMD ${info.wasmSimd ? 'on' : 'off'}, ${info.wasmThreads ? 'multi-threaded' : '1 thread'})`,
-    `${new Date().toISOString()} · ${machine()}`,
-    `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); each sample is a GC then back-to-back runs filling ~${opts.sampleMs} ms (at least one); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
+    `${new Date().toISOString()} · ${machine()} · load average ${loadBefore.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end`,
+    `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); each sample is a scavenge, one untimed run (when runs are shorter than the sample), then back-to-back runs filling ~${opts.sampleMs} ms (at least one); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
   ].join('\n');
   if (opts.verbose) process.stdout.write(`\n${header}\n\n${table}\n`);
   if (opts.record) writeResults(header, table, argv, seconds);

@@ -28,7 +28,7 @@ function transposed(x: ArrayLike<number>, rows: number, cols: number, T: Float64
 }
 
 // Shapes chosen to hit: the tiny direct loop, n = 1 and m = 1 (matrix-vector, both layouts),
-// packed blocks with ragged micro-tiles, more than one KC (256) block of k, more than one MC (128)
+// packed blocks with ragged micro-tiles, more than one KC (512) block of k, more than one MC (128)
 // block of rows and more than one NC (512) block of columns.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [2, 2, 2], [3, 5, 7], [7, 1, 300], [1, 9, 300], [5, 6, 700], [33, 17, 9], [130, 70, 600], [129, 515, 40], [64, 10, 256],

@@ -113,13 +113,13 @@ export function focalCurves(options: FocalCurvesOptions): FocalCurves {
   const plain = (g: number) => focalParams(Float64Array.of(g), null, null, 0, 0, 1, 1);
   // One pass of the fused kernel per curve gives the loss and its derivative together.
   const dce = new Float64Array(n);
-  focalLogits(y, x, null, 0, 0, n, 0, plain(0), n, 1, dce, 0);
+  focalLogits(y, x, null, 0, 0, n, 0, plain(0), n, 1, dce, 0, 1);
   const curves = gammas.map((gamma): FocalCurve => {
     const loss = new Float64Array(n);
     const dLogit = new Float64Array(n);
-    focalLogits(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1, dLogit, 0);
+    focalLogits(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1, dLogit, 0, 1);
     const dfl = new Float64Array(n);
-    focalLogits(y, x, null, 0, 0, n, 0, plain(gamma), n, 1, dfl, 0);
+    focalLogits(y, x, null, 0, 0, n, 0, plain(gamma), n, 1, dfl, 0, 1);
     const ratio = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (pts[i] === 0) loss[i] = alpha === 0 ? 0 : Infinity * Math.sign(alpha);

@@ -60,9 +60,25 @@ export function perClass(v: number | readonly number[] | Tensor, k: number, op: 
   return out;
 }
 
+/** The index of the first label outside `[0, k)` (other than `ignoreClass`), or −1. */
+function firstOutOfRange(d: Int32Array, k: number, ignoreClass: number | undefined): number {
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if ((v < 0 || v >= k) && v !== ignoreClass) return i;
+  }
+  return -1;
+}
+
 /** @internal Integer class labels in [0, k) as an Int32Array; floats must be integral. */
 export function checkLabels(y: TensorLike, k: number, op: string, arg = 'yTrue', ignoreClass?: number): { labels: Tensor; data: Int32Array } {
   const t = y instanceof T ? y : tensor(y as number[], { dtype: 'float64' });
+  const src = t.data;
+  if (src instanceof Int32Array) {
+    // Already integers: a range check, and the data can be shared (tensors are immutable).
+    const i = firstOutOfRange(src, k, ignoreClass);
+    if (i >= 0) throw new ValueError(op, arg, `label ${src[i]} at flat index ${i} is out of range for ${k} classes`);
+    return { labels: t, data: src };
+  }
   const data = new Int32Array(t.size);
   for (let i = 0; i < t.size; i++) {
     const v = t.data[i]!;

@@ -10,18 +10,15 @@ import {
   checkSameShape,
   clipBounds,
   clipMask,
-  derivativeBuffer,
   fusedLossOp,
   meanUpstream,
   normalizeLossAxis,
   prepareInputs,
-  recordsGradient,
   runMeanOverAxis,
   runMeanOverAxisGrad,
   runTotal,
   runTotalGrad,
   smoothLabels,
-  takeDerivatives,
   totalScale,
 } from '../kernels/binaryCommon.js';
 import { type BceKernelParams, bceLogits, bceProbs } from '../kernels/binaryCrossentropy.js';
@@ -46,8 +43,6 @@ export interface BinaryCrossentropyOptions {
 interface BceAttrs {
   /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
   readonly total: number | null;
-  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
-  readonly record: boolean;
   readonly fromLogits: boolean;
   readonly axis: number;
   readonly D: number;
@@ -58,14 +53,12 @@ const OP = 'binaryCrossentropy';
 
 const bceOp = fusedLossOp<BceAttrs>({
   name: OP,
-  forward: (yt, yp, a) => {
+  forward: (yt, yp, a, d) => {
     const fk = a.fromLogits ? bceLogits : bceProbs;
-    const d = derivativeBuffer(a.record, yt, yp, a);
     return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
   },
-  gradient: (yt, yp, g, a) => {
+  gradient: (yt, yp, g, a, d) => {
     const fk = a.fromLogits ? bceLogits : bceProbs;
-    const d = takeDerivatives(yt, yp, a);
     return a.total === null ? runMeanOverAxisGrad(fk, yt, yp, g, a.axis, a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
   },
   composite: (yt, x, g, a) => {
@@ -125,7 +118,7 @@ function bce(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOp
   const D = yp.shape[ax]!;
   const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
   if (reduction !== undefined && total === null) return null;
-  return bceOp([yt, yp], { total, record: recordsGradient(yp), fromLogits, axis: ax, D, P });
+  return bceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
 }
 
 /**

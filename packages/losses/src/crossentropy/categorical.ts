@@ -2,12 +2,12 @@
  * Keras 3 `categorical_crossentropy` / `CategoricalCrossentropy`: one-hot (or soft) labels, as a
  * fused op with an analytic backward.
  */
-import { type Tensor, type TensorLike, ShapeError, ValueError, isGradEnabled } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ShapeError, ValueError } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { asFloat, checkBool, checkSameShape, checkUnit, perClass } from '../validate.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { type DenseAttrs, makeDenseLossOp } from '../kernels/softmaxDense.js';
-import { cacheFor, normalizeClassAxis } from '../kernels/softmaxCommon.js';
+import { normalizeClassAxis } from '../kernels/softmaxCommon.js';
 
 /**
  * Options of {@link categoricalCrossentropy} and {@link CategoricalCrossentropy} (Keras names in
@@ -94,7 +94,7 @@ export function runDense(op: (inputs: readonly TensorLike[], attrs: DenseAttrs) 
     gamma = perClassNonNegative(o.gamma, k, name, 'gamma');
     if (gamma.every((g) => g === 0)) gamma = null;
   }
-  return op([y, p], { axis, fromLogits, labelSmoothing, alpha, gamma, cache: cacheFor(isGradEnabled() && p.requiresGrad) });
+  return op([y, p], { axis, fromLogits, labelSmoothing, alpha, gamma });
 }
 
 const categoricalCrossentropyOp = makeDenseLossOp('categoricalCrossentropy');

@@ -2,12 +2,12 @@
  * Keras 3 `sparse_categorical_crossentropy` / `SparseCategoricalCrossentropy`: integer labels, as a
  * fused op with an analytic backward, including Keras's `ignore_class`.
  */
-import { type Tensor, type TensorLike, ShapeError, ValueError, Tensor as T, isGradEnabled, mul, tensor } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ShapeError, ValueError, Tensor as T, mul, tensor } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
 import { asFloat, checkBool, checkLabels } from '../validate.js';
 import { type SparseAttrs, makeSparseLossOp } from '../kernels/softmaxSparse.js';
-import { cacheFor, normalizeClassAxis, rowShape } from '../kernels/softmaxCommon.js';
+import { normalizeClassAxis, rowShape } from '../kernels/softmaxCommon.js';
 import { checkAxisOption, perClassNonNegative } from './categorical.js';
 
 /**
@@ -60,6 +60,24 @@ export function runSparse(
   yPred: TensorLike,
   o: SparseOptions,
 ): Tensor {
+  return runSparseReduced(op, name, mode, yTrue, yPred, o, undefined)!;
+}
+
+/**
+ * @internal {@link runSparse}, or with `reduction` the Keras reduction of the per-sample losses
+ * (without a sample weight) fused into the same op: the sum of the per-row losses, divided by the
+ * number of samples for the means. `null` when the reduction keeps per-sample values or there are
+ * none (the caller then reduces generically).
+ */
+export function runSparseReduced(
+  op: (inputs: readonly TensorLike[], attrs: SparseAttrs) => Tensor,
+  name: string,
+  mode: SparseAttrs['mode'],
+  yTrue: TensorLike,
+  yPred: TensorLike,
+  o: SparseOptions,
+  reduction: Reduction | undefined,
+): Tensor | null {
   const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
   const ignoreClass = checkIgnoreClass(o.ignoreClass, name);
   const p = asFloat(yPred, name, 'yPred');
@@ -89,7 +107,12 @@ export function runSparse(
   const labels = new T(data, expected);
   const gamma = o.gamma === undefined ? null : nonZero(perClassNonNegative(o.gamma, k, name, 'gamma'), 0);
   const classWeight = o.classWeight === undefined || o.classWeight === null ? null : nonZero(perClassNonNegative(o.classWeight, k, name, 'classWeight'), 1);
-  return op([labels, p], { axis, fromLogits, mode, gamma, classWeight, ignoreClass, cache: cacheFor(isGradEnabled() && p.requiresGrad) });
+  let reduceBy: number | null = null;
+  if (reduction !== undefined) {
+    if (reduction === null || reduction === 'none' || labels.size === 0) return null;
+    reduceBy = reduction === 'sum' ? 1 : labels.size;
+  }
+  return op([labels, p], { axis, fromLogits, mode, gamma, classWeight, ignoreClass, reduceBy });
 }
 
 /** `null` when every entry equals the neutral value (the op then skips that factor). */
@@ -249,6 +272,17 @@ export class SparseCategoricalCrossentropy extends Loss {
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
     return sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, axis: this.axis, ignoreClass: this.ignoreClass });
+  }
+
+  /**
+   * Without a sample weight (and without `ignoreClass`, whose mask is one), the per-sample losses
+   * and their reduction are one fused op: the same value as the generic path.
+   * @param yTrue - integer labels.
+   * @param yPred - predictions.
+   */
+  protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    if (this.ignoreClass !== null) return null;
+    return runSparseReduced(sparseCategoricalCrossentropyOp, 'sparseCategoricalCrossentropy', 'keras', yTrue, yPred, { fromLogits: this.fromLogits, axis: this.axis }, this.reduction);
   }
 
   /** Labels are read as float64 so large integer labels survive. */

@@ -13,7 +13,6 @@ import {
   classCount,
   clipBounds,
   configValue,
-  derivativeBuffer,
   expandTo,
   fusedLossOp,
   isFiniteNonNegative,
@@ -22,12 +21,10 @@ import {
   normalizeLossAxis,
   parsePerClass,
   prepareInputs,
-  recordsGradient,
   runMeanOverAxis,
   runMeanOverAxisGrad,
   runTotal,
   runTotalGrad,
-  takeDerivatives,
   totalScale,
 } from '../kernels/binaryCommon.js';
 import { type FocalKernelParams, focalLogits, focalParams, focalProbs } from '../kernels/binaryFocal.js';
@@ -61,8 +58,6 @@ export interface BinaryFocalCrossentropyOptions {
 interface BfceAttrs {
   /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
   readonly total: number | null;
-  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
-  readonly record: boolean;
   readonly fromLogits: boolean;
   readonly axis: number;
   readonly D: number;
@@ -73,14 +68,12 @@ const OP = 'binaryFocalCrossentropy';
 
 const bfceOp = fusedLossOp<BfceAttrs>({
   name: OP,
-  forward: (yt, yp, a) => {
+  forward: (yt, yp, a, d) => {
     const fk = a.fromLogits ? focalLogits : focalProbs;
-    const d = derivativeBuffer(a.record, yt, yp, a);
     return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
   },
-  gradient: (yt, yp, g, a) => {
+  gradient: (yt, yp, g, a, d) => {
     const fk = a.fromLogits ? focalLogits : focalProbs;
-    const d = takeDerivatives(yt, yp, a);
     return a.total === null ? runMeanOverAxisGrad(fk, yt, yp, g, a.axis, a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
   },
   composite: (yt, x, g, a) =>
@@ -162,7 +155,7 @@ function bfce(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossent
   const D = yp.shape[ax]!;
   const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
   if (reduction !== undefined && total === null) return null;
-  return bfceOp([yt, yp], { total, record: recordsGradient(yp), fromLogits, axis: ax, D, P });
+  return bfceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
 }
 
 /**

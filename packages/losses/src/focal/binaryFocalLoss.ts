@@ -31,7 +31,6 @@ import {
   checkPerClassValues,
   classCount,
   configValue,
-  derivativeBuffer,
   EPSILON,
   expandTo,
   fusedLossOp,
@@ -39,13 +38,11 @@ import {
   isFiniteNonNegative,
   parsePerClass,
   prepareInputs,
-  recordsGradient,
   runElementwise,
   runElementwiseGrad,
   runTotal,
   runTotalGrad,
   smoothLabels,
-  takeDerivatives,
   totalScale,
 } from '../kernels/binaryCommon.js';
 import { type FlKernelParams, flLogits, flParams, flProbs } from '../kernels/binaryFocalLoss.js';
@@ -79,8 +76,6 @@ export interface BinaryFocalLossOptions {
 interface FlAttrs {
   /** When set, the op returns `total ·` the sum of the elementwise losses (a fused reduction). */
   readonly total: number | null;
-  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
-  readonly record: boolean;
   readonly fromLogits: boolean;
   readonly P: FlKernelParams;
 }
@@ -138,14 +133,12 @@ function flLogitsDerivative(yt: Tensor, x: Tensor, P: FlKernelParams): Tensor {
 
 const flOp = fusedLossOp<FlAttrs>({
   name: OP,
-  forward: (yt, yp, a) => {
+  forward: (yt, yp, a, d) => {
     const fk = a.fromLogits ? flLogits : flProbs;
-    const d = derivativeBuffer(a.record, yt, yp, a);
     return a.total === null ? runElementwise(fk, yt, yp, 'none', a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
   },
-  gradient: (yt, yp, g, a) => {
+  gradient: (yt, yp, g, a, d) => {
     const fk = a.fromLogits ? flLogits : flProbs;
-    const d = takeDerivatives(yt, yp, a);
     return a.total === null ? runElementwiseGrad(fk, yt, yp, g, 'none', a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
   },
   composite: (yt, x, g, a) => mul(a.fromLogits ? flLogitsDerivative(yt, x, a.P) : flProbsDerivative(yt, x, a.P), a.total === null ? g : mul(g, a.total)),
@@ -206,7 +199,7 @@ function fl(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOption
   // Elementwise values: 'sum' sums them, the other reductions average them.
   const total = reduction === undefined ? null : totalScale(reduction, yp.size, 1);
   if (reduction !== undefined && total === null) return null;
-  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { total, record: recordsGradient(yp), fromLogits, P });
+  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { total, fromLogits, P });
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   type ElementwiseReduction,
   checkSameShape,
   classCount,
-  derivativeBuffer,
   elementwiseUpstream,
   expandTo,
   fusedLossOp,
@@ -15,10 +14,8 @@ import {
   isFiniteNumber,
   parsePerClass,
   prepareInputs,
-  recordsGradient,
   runElementwise,
   runElementwiseGrad,
-  takeDerivatives,
 } from '../kernels/binaryCommon.js';
 import { type FocalKernelParams, focalLogits, focalParams } from '../kernels/binaryFocal.js';
 import { focalLogitsDerivative } from '../kernels/binaryFocalComposite.js';
@@ -42,8 +39,6 @@ export interface SigmoidFocalLossOptions {
 }
 
 interface SflAttrs {
-  /** Whether the call is recorded for a gradient: the forward then also keeps the derivatives. */
-  readonly record: boolean;
   readonly reduction: ElementwiseReduction;
   readonly n: number;
   readonly P: FocalKernelParams;
@@ -54,8 +49,8 @@ const REDUCTIONS: readonly unknown[] = ['none', 'mean', 'sum'];
 
 const sflOp = fusedLossOp<SflAttrs>({
   name: OP,
-  forward: (yt, yp, a) => runElementwise(focalLogits, yt, yp, a.reduction, a.P, derivativeBuffer(a.record, yt, yp, a)),
-  gradient: (yt, yp, g, a) => runElementwiseGrad(focalLogits, yt, yp, g, a.reduction, a.P, takeDerivatives(yt, yp, a)),
+  forward: (yt, yp, a, d) => runElementwise(focalLogits, yt, yp, a.reduction, a.P, d),
+  gradient: (yt, yp, g, a, d) => runElementwiseGrad(focalLogits, yt, yp, g, a.reduction, a.P, d),
   composite: (yt, x, g, a) => mul(focalLogitsDerivative(yt, x, a.P), elementwiseUpstream(g, a.reduction, a.n)),
 });
 
@@ -113,5 +108,5 @@ export function sigmoidFocalLoss(inputs: TensorLike, targets: TensorLike, option
     wNeg = A.map((v) => (v >= 0 ? 1 - v : 1));
   }
   const P = focalParams(expandTo(g.values, C), wPos, wNeg, 0, 0, 1, C);
-  return sflOp([yt, x], { record: recordsGradient(x), reduction, n: x.size, P });
+  return sflOp([yt, x], { reduction, n: x.size, P });
 }

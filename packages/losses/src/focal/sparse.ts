@@ -7,7 +7,7 @@ import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { checkBool } from '../validate.js';
 import { makeSparseLossOp } from '../kernels/softmaxSparse.js';
 import { checkAxisOption, checkPerClassShape } from '../crossentropy/categorical.js';
-import { callWithIgnoreMask, checkIgnoreClass, runSparse } from '../crossentropy/sparse.js';
+import { callWithIgnoreMask, checkIgnoreClass, runSparse, runSparseReduced } from '../crossentropy/sparse.js';
 
 /**
  * Options of {@link sparseCategoricalFocalLoss} and {@link SparseCategoricalFocalLoss} (the
@@ -162,6 +162,20 @@ export class SparseCategoricalFocalLoss extends Loss {
       axis: this.axis,
       ignoreClass: this.ignoreClass,
     });
+  }
+
+  /**
+   * Without a sample weight (and without `ignoreClass`, whose mask is one), the per-example losses
+   * and their reduction are one fused op: the same value as the generic path, and — when the loss
+   * is differentiated — the forward pass already leaves the finished gradient (`loss.backward()`
+   * then only hands it over).
+   * @param yTrue - integer labels.
+   * @param yPred - predictions.
+   */
+  protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    if (this.ignoreClass !== null) return null;
+    const name = 'sparseCategoricalFocalLoss';
+    return runSparseReduced(sparseCategoricalFocalLossOp, name, 'focal', yTrue, yPred, { gamma: this.gamma, classWeight: this.classWeight, fromLogits: this.fromLogits, axis: this.axis }, this.reduction);
   }
 
   /** Labels are read as float64 so large integer labels survive. */

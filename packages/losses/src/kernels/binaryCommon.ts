@@ -21,7 +21,6 @@ import {
   compositeVjp,
   defineOp,
   expandDims,
-  isGradEnabled,
   greaterEqual,
   lessEqual,
   logicalAnd,
@@ -42,32 +41,17 @@ export function clipBounds(dtype: DType): { lo: number; hi: number } {
   return dtype === 'float32' ? { lo: Math.fround(EPSILON), hi: Math.fround(1 - EPSILON) } : { lo: EPSILON, hi: 1 - EPSILON };
 }
 
-/** `u ** g` with the common exponents as multiplications (`0 ** 0 = 1`). */
-export function powG(u: number, g: number): number {
-  if (g === 2) return u * u;
-  if (g === 1) return u;
-  if (g === 0) return 1;
-  if (g === 3) return u * u * u;
-  if (g === 4) {
-    const v = u * u;
-    return v * v;
-  }
-  if (g === 5) {
-    const v = u * u;
-    return v * v * u;
-  }
-  return Math.pow(u, g);
-}
-
 /**
  * A fused elementwise kernel over `len` elements from `start`: the loss of each element and, when
  * `dOut` is given, its derivative with respect to the prediction, in one pass.
  * - Consecutive runs of `rowLen` losses are summed and each run's sum times `outScale` is written
  *   to `out[outOff], out[outOff + 1], …` (unless `out` is null): `rowLen = 1` writes the
  *   elementwise loss, `rowLen = D` a mean over a last axis of length D.
- * - `dOut[dOff + k]` receives `d loss_{start+k} / d yPred_{start+k}`.
+ * - `dOut[dOff + k]` receives `dScale · d loss_{start+k} / d yPred_{start+k}` (the scale of the
+ *   op's own reduction, e.g. `1/D` for a mean, folded in before the value is rounded to dOut's type).
  * Returns the float64 sum of all the losses. `c0` is the class index (position along the last
- * axis, modulo `P.C`) of the first element.
+ * axis, modulo `P.C`) of the first element. The derivative of an element does not depend on the
+ * range it is computed in, so a gradient recomputed over other ranges is bit-identical.
  */
 export type LossKernel<P> = (
   yt: TypedArray,
@@ -82,117 +66,36 @@ export type LossKernel<P> = (
   outScale: number,
   dOut: TypedArray | null,
   dOff: number,
+  dScale: number,
 ) => number;
 
+/** Per-element derivatives of a loss op, in the predictions' dtype. */
+export type Derivatives = Float32Array | Float64Array;
+
 /**
- * Writes `d[dOff + k] · scale · g[i]` to `out[start + k]` (or `d · scale` when `g` is null), where
- * the upstream index `i` starts at `gOff` and advances every `rep` elements, the first advance
- * after `rep − phase` elements.
+ * The scaled derivatives `dScale · d loss / d yPred` of every element, into `out`: the residual
+ * the forward keeps, recomputed (same kernel, same numbers) when the backward finds none.
  */
-export function applyUpstream(
-  d: TypedArray,
-  dOff: number,
-  out: TypedArray,
-  start: number,
-  len: number,
-  g: TypedArray | null,
-  gOff: number,
-  rep: number,
-  phase: number,
-  scale: number,
-): void {
-  if (g === null) {
-    for (let k = 0; k < len; k++) out[start + k] = d[dOff + k]! * scale;
-    return;
-  }
-  let gi = gOff;
-  let gc = phase;
-  for (let k = 0; k < len; k++) {
-    out[start + k] = d[dOff + k]! * scale * g[gi]!;
-    if (++gc === rep) {
-      gc = 0;
-      gi++;
-    }
-  }
+function recompute<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, P: P, dScale: number, out: Derivatives): Derivatives {
+  const n = yp.size;
+  if (n > 0) fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1, out, 0, dScale);
+  return out;
 }
 
-/** Elements per chunk when a gradient is recomputed (the derivative scratch stays in L1/L2). */
-const CHUNK = 2048;
-const scratch64 = new Float64Array(CHUNK);
-const scratch32 = new Float32Array(CHUNK);
-
-/**
- * The gradient over `[start, start + len)`: from the forward's derivatives `d` (indexed like the
- * predictions; `out` may be `d` itself, scaled in place) when given, else recomputed chunk by chunk
- * with the fused kernel. Either way the derivative is rounded to the predictions' dtype before it
- * is scaled, so both paths give identical numbers. Upstream indexing as in {@link applyUpstream},
- * with `phase` the position within the first run of `rep`.
- */
-export function gradRange<P extends { C: number }>(
-  fk: LossKernel<P>,
-  yt: Tensor,
-  yp: Tensor,
-  out: TypedArray,
-  start: number,
-  len: number,
-  P: P,
-  g: TypedArray | null,
-  gOff: number,
-  rep: number,
-  phase: number,
-  scale: number,
-  d: TypedArray | null,
-): void {
-  if (d !== null) {
-    applyUpstream(d, start, out, start, len, g, gOff, rep, phase, scale);
-    return;
-  }
-  const scratch = yp.dtype === 'float64' ? scratch64 : scratch32;
-  for (let cs = 0; cs < len; cs += CHUNK) {
-    const L = Math.min(CHUNK, len - cs);
-    const at = start + cs;
-    fk(yt.data, yp.data, null, 0, at, L, at % P.C, P, L, 1, scratch, 0);
-    const pos = phase + cs;
-    applyUpstream(scratch, 0, out, at, L, g, gOff + Math.floor(pos / rep), rep, pos % rep, scale);
-  }
+/** `d[i] ·= s` over the whole array (a no-op for `s = 1`, which leaves the values bit-identical). */
+function scaleAll(d: Derivatives, s: number): void {
+  if (s === 1) return;
+  for (let i = 0; i < d.length; i++) d[i] = d[i]! * s;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The forward's derivatives, kept for the immediately following backward (a bounded, one-entry
-// slot). The gradient op uses them when they belong to the very same call (same attrs object, same
-// input tensors) — scaling them in place into the gradient's own storage — and otherwise recomputes
-// them with the same kernel, so both paths give identical numbers. Tensors are immutable, so the
-// derivatives of a call never go stale; the slot is cleared when used and replaced by the next
-// recorded call, so at most one array is ever held.
-
-interface DerivativeSlot {
-  attrs: object;
-  yt: Tensor;
-  yp: Tensor;
-  d: Float32Array | Float64Array;
-}
-let slot: DerivativeSlot | null = null;
-
-/** A derivative buffer for a forward that is being recorded, or null when none is wanted. */
-export function derivativeBuffer(record: boolean, yt: Tensor, yp: Tensor, attrs: object): Float32Array | Float64Array | null {
-  if (!record) return null;
-  const d = alloc(yp.dtype, yp.size);
-  slot = { attrs, yt, yp, d };
-  return d;
-}
-
-/** Takes the derivatives the forward of this very call left, if they are still there. */
-export function takeDerivatives(yt: Tensor, yp: Tensor, attrs: object): Float32Array | Float64Array | null {
-  const s = slot;
-  if (s === null || s.attrs !== attrs || s.yt !== yt || s.yp !== yp) return null;
-  slot = null;
-  return s.d;
-}
-
-/** Whether a call's forward will be recorded for a gradient with respect to `yPred`. */
-export function recordsGradient(yp: Tensor): boolean {
-  return isGradEnabled() && yp.requiresGrad;
-}
+// The forward's derivatives. When a call is recorded for a gradient with respect to `yPred`, the
+// loss op's forward (`ForwardContext.save`) keeps the derivatives the fused kernel computes in the
+// same pass, already multiplied by the op's own reduction scale; its backward takes them
+// (`OpContext.takeSaved`, once) and hands them to the gradient op, which multiplies them in place
+// by the upstream gradient — no pass at all when that is the scalar 1, as for `loss.backward()` of a
+// fused reduction. Without them (a second backward through a retained graph) the gradient op
+// recomputes them with the same kernel: both paths give identical numbers.
 
 /** How a tensor splits around a reduced axis: `outer × D × inner`. */
 export interface AxisLayout {
@@ -212,19 +115,19 @@ export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
   return { outer, D: shape[axis]!, inner, outShape: shape.filter((_, i) => i !== axis) };
 }
 
-function alloc(dtype: DType, n: number): Float32Array | Float64Array {
+function alloc(dtype: DType, n: number): Derivatives {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
 /**
  * Runs a kernel and averages over `axis` (Keras's `ops.mean(loss, axis)`), in one pass; writes the
- * elementwise derivatives to `d` when given.
+ * elementwise derivatives, times `1/D`, to `d` when given.
  */
-export function runMeanOverAxis<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P, d: Float32Array | Float64Array | null): Tensor {
+export function runMeanOverAxis<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P, d: Derivatives | null): Tensor {
   const { outer, D, inner, outShape } = axisLayout(yp.shape, axis);
   const out = alloc(yp.dtype, outer * inner);
   if (inner === 1) {
-    if (D > 0) fk(yt.data, yp.data, out, 0, 0, yp.size, 0, P, D, 1 / D, d, 0);
+    if (D > 0) fk(yt.data, yp.data, out, 0, 0, yp.size, 0, P, D, 1 / D, d, 0, 1 / D);
     else out.fill(NaN); // the mean of nothing, as numpy / Keras
   } else {
     const C = P.C;
@@ -233,7 +136,7 @@ export function runMeanOverAxis<P extends { C: number }>(fk: LossKernel<P>, yt: 
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < D; k++) {
         const start = (o * D + k) * inner;
-        fk(yt.data, yp.data, row, 0, start, inner, start % C, P, 1, 1, d, start);
+        fk(yt.data, yp.data, row, 0, start, inner, start % C, P, 1, 1, d, start, 1 / D);
         const base = o * inner;
         for (let i = 0; i < inner; i++) acc[base + i] = acc[base + i]! + row[i]!;
       }
@@ -243,17 +146,38 @@ export function runMeanOverAxis<P extends { C: number }>(fk: LossKernel<P>, yt: 
   return new T(out, outShape);
 }
 
-/** The gradient of {@link runMeanOverAxis}: `g` has the per-sample shape. */
-export function runMeanOverAxisGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, axis: number, P: P, d: Float32Array | Float64Array | null): Tensor {
+/**
+ * The gradient of {@link runMeanOverAxis}: `g` has the per-sample shape. `residual` is the
+ * forward's `d` (scaled in place into the result), or null to recompute it.
+ */
+export function runMeanOverAxisGrad<P extends { C: number }>(
+  fk: LossKernel<P>,
+  yt: Tensor,
+  yp: Tensor,
+  g: Tensor,
+  axis: number,
+  P: P,
+  residual: Derivatives | null,
+): Tensor {
   const { outer, D, inner } = axisLayout(yp.shape, axis);
-  const out = d ?? alloc(yp.dtype, yp.size);
+  const out = residual ?? recompute(fk, yt, yp, P, 1 / D, alloc(yp.dtype, yp.size));
+  const gd = g.data;
+  if (D === 0) return new T(out, yp.shape);
   if (inner === 1) {
-    if (D === 0) return new T(out, yp.shape);
-    if (outer === 1) gradRange(fk, yt, yp, out, 0, yp.size, P, null, 0, 1, 0, g.data[0]! / D, d);
-    else gradRange(fk, yt, yp, out, 0, yp.size, P, g.data, 0, D, 0, 1 / D, d);
+    if (outer === 1) scaleAll(out, gd[0]!);
+    else {
+      for (let o = 0, i = 0; o < outer; o++) {
+        const s = gd[o]!;
+        const end = i + D;
+        if (s === 1) i = end;
+        else for (; i < end; i++) out[i] = out[i]! * s;
+      }
+    }
   } else {
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < D; k++) gradRange(fk, yt, yp, out, (o * D + k) * inner, inner, P, g.data, o * inner, 1, 0, 1 / D, d);
+    for (let o = 0, i = 0; o < outer; o++) {
+      for (let k = 0; k < D; k++) {
+        for (let j = o * inner; j < (o + 1) * inner; j++, i++) out[i] = out[i]! * gd[j]!;
+      }
     }
   }
   return new T(out, yp.shape);
@@ -262,18 +186,18 @@ export function runMeanOverAxisGrad<P extends { C: number }>(fk: LossKernel<P>, 
 /** torchvision-style reductions of an elementwise loss, fused into the kernel pass. */
 export type ElementwiseReduction = 'none' | 'mean' | 'sum';
 
-/** Runs a kernel over every element and returns `scale ·` their sum, as a scalar. */
-export function runTotal<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, scale: number, P: P, d: Float32Array | Float64Array | null): Tensor {
+/** Runs a kernel over every element and returns `scale ·` their sum, as a scalar (`d`: derivatives times `scale`). */
+export function runTotal<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, scale: number, P: P, d: Derivatives | null): Tensor {
   const n = yp.size;
   const out = alloc(yp.dtype, 1);
-  out[0] = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1, d, 0) * scale;
+  out[0] = fk(yt.data, yp.data, null, 0, 0, n, 0, P, n, 1, d, 0, scale) * scale;
   return new T(out, []);
 }
 
-/** The gradient of {@link runTotal}: `g` is a scalar. */
-export function runTotalGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, scale: number, P: P, d: Float32Array | Float64Array | null): Tensor {
-  const out = d ?? alloc(yp.dtype, yp.size);
-  gradRange(fk, yt, yp, out, 0, yp.size, P, null, 0, 1, 0, g.data[0]! * scale, d);
+/** The gradient of {@link runTotal}: `g` is a scalar; `residual` as in {@link runMeanOverAxisGrad}. */
+export function runTotalGrad<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, scale: number, P: P, residual: Derivatives | null): Tensor {
+  const out = residual ?? recompute(fk, yt, yp, P, scale, alloc(yp.dtype, yp.size));
+  scaleAll(out, g.data[0]!);
   return new T(out, yp.shape);
 }
 
@@ -288,22 +212,23 @@ export function totalScale(reduction: unknown, n: number, D: number): number | n
 }
 
 /** Runs a kernel elementwise, or reduced to its mean or sum. */
-export function runElementwise<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, reduction: ElementwiseReduction, P: P, d: Float32Array | Float64Array | null): Tensor {
+export function runElementwise<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, reduction: ElementwiseReduction, P: P, d: Derivatives | null): Tensor {
   const n = yp.size;
   if (reduction === 'none') {
     const out = alloc(yp.dtype, n);
-    fk(yt.data, yp.data, out, 0, 0, n, 0, P, 1, 1, d, 0);
+    fk(yt.data, yp.data, out, 0, 0, n, 0, P, 1, 1, d, 0, 1);
     return new T(out, yp.shape);
   }
   return runTotal(fk, yt, yp, reduction === 'sum' ? 1 : 1 / n, P, d);
 }
 
 /** The gradient of {@link runElementwise}: `g` is elementwise for `'none'`, else a scalar. */
-export function runElementwiseGrad<P extends { C: number }>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, reduction: ElementwiseReduction, P: P, d: Float32Array | Float64Array | null): Tensor {
+export function runElementwiseGrad<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, g: Tensor, reduction: ElementwiseReduction, P: P, residual: Derivatives | null): Tensor {
   const n = yp.size;
-  if (reduction !== 'none') return runTotalGrad(fk, yt, yp, g, reduction === 'sum' ? 1 : 1 / n, P, d);
-  const out = d ?? alloc(yp.dtype, n);
-  gradRange(fk, yt, yp, out, 0, n, P, g.data, 0, 1, 0, 1, d);
+  if (reduction !== 'none') return runTotalGrad(fk, yt, yp, g, reduction === 'sum' ? 1 : 1 / n, P, residual);
+  const out = residual ?? recompute(fk, yt, yp, P, 1, alloc(yp.dtype, n));
+  const gd = g.data;
+  for (let i = 0; i < n; i++) out[i] = out[i]! * gd[i]!;
   return new T(out, yp.shape);
 }
 
@@ -314,35 +239,59 @@ export function runElementwiseGrad<P extends { C: number }>(fk: LossKernel<P>, y
 export interface FusedLossSpec<A> {
   /** The op's name; the gradient op is named `${name}Grad`. */
   name: string;
-  /** The loss from labels and predictions. */
-  forward(yTrue: Tensor, yPred: Tensor, attrs: A): Tensor;
-  /** `d loss / d yPred` times the upstream gradient `g` (shaped like the loss), in one pass. */
-  gradient(yTrue: Tensor, yPred: Tensor, g: Tensor, attrs: A): Tensor;
+  /**
+   * The loss from labels and predictions. When `d` is given (the call is recorded for a gradient
+   * with respect to `yPred`), the same pass also fills it with the derivatives, times the op's own
+   * reduction scale: the residual handed to `gradient`.
+   */
+  forward(yTrue: Tensor, yPred: Tensor, attrs: A, d: Derivatives | null): Tensor;
+  /**
+   * `d loss / d yPred` times the upstream gradient `g` (shaped like the loss), in one pass: from
+   * the forward's residual (scaled in place, and returned as the result's storage) when there is
+   * one, else recomputed — with identical numbers either way.
+   */
+  gradient(yTrue: Tensor, yPred: Tensor, g: Tensor, attrs: A, residual: Derivatives | null): Tensor;
   /** The same function as `gradient`, written with differentiable tensor ops. */
   composite(yTrue: Tensor, yPred: Tensor, g: Tensor, attrs: A): Tensor;
+}
+
+/** The gradient op's attributes: the loss op's, and the residual its forward kept (if any). */
+interface GradAttrs<A> {
+  readonly loss: A;
+  readonly residual: Derivatives | null;
 }
 
 /**
  * Builds the op pair: the loss op (inputs `[yTrue, yPred]`), whose backward calls the fused
  * gradient op (inputs `[yTrue, yPred, g]`), whose own backward is `compositeVjp` of the composite
  * formula. Labels are constants: `yTrue` always gets a `null` gradient.
+ *
+ * The derivatives travel as a `defineOp` residual: the loss op's forward keeps them with
+ * `ctx.save` when `ctx.recording` (and `yPred` wants a gradient), its backward takes them with
+ * `takeSaved()` — once: a second backward through a retained graph gets none and recomputes — and
+ * passes them in the gradient op's attributes. The second-order path (`composite`) never reads them.
  */
 export function fusedLossOp<A>(spec: FusedLossSpec<A>): Op<A> {
-  const gradOp = defineOp<A>({
+  const gradOp = defineOp<GradAttrs<A>>({
     name: `${spec.name}Grad`,
-    forward: ([yt, yp, g], attrs) => spec.gradient(yt!, yp!, g!, attrs),
+    forward: ([yt, yp, g], a) => spec.gradient(yt!, yp!, g!, a.loss, a.residual),
     backward: (gg, { inputs: [yt, yp, g], attrs }) => {
-      const [gp, gu] = compositeVjp((p, up) => spec.composite(yt!, p!, up!, attrs), [yp!, g!], gg);
+      const [gp, gu] = compositeVjp((p, up) => spec.composite(yt!, p!, up!, attrs.loss), [yp!, g!], gg);
       return [null, gp, gu];
     },
   });
   return defineOp<A>({
     name: spec.name,
-    forward: ([yt, yp], attrs) => spec.forward(yt!, yp!, attrs),
-    backward: (g, { inputs: [yt, yp], attrs, needsInputGrad }) => [
-      null,
-      needsInputGrad[1] ? (gradOp as unknown as (inputs: readonly Tensor[], attrs: A) => Tensor)([yt!, yp!, g], attrs) : null,
-    ],
+    forward: ([yt, yp], attrs, ctx) => {
+      const d = ctx.recording && yp!.requiresGrad ? alloc(yp!.dtype, yp!.size) : null;
+      const out = spec.forward(yt!, yp!, attrs, d);
+      if (d !== null) ctx.save(d);
+      return out;
+    },
+    backward: (g, { inputs: [yt, yp], attrs, needsInputGrad, takeSaved }) => {
+      const residual = (takeSaved() as Derivatives | undefined) ?? null;
+      return [null, needsInputGrad[1] ? gradOp([yt!, yp!, g], { loss: attrs, residual }) : null];
+    },
   });
 }
 

@@ -6,7 +6,7 @@
  * `p_c = clip(p, eps, 1 − eps)` (Keras 3; derivative `(p − y)/(p(1 − p))` inside the clip range).
  */
 import type { TypedArray } from '@focalgrad/tensor';
-import { expNonPos, log1pUnit } from './binaryMath.js';
+import { expFast, log1pUnit } from './fastmath.js';
 
 /** @internal Per-call constants of the crossentropy kernels. */
 export interface BceKernelParams {
@@ -36,6 +36,7 @@ export function bceLogits(
   outScale: number,
   dOut: TypedArray | null,
   dOff: number,
+  dScale: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
@@ -46,13 +47,13 @@ export function bceLogits(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
-    const e = expNonPos(-Math.abs(x));
+    const e = expFast(-Math.abs(x));
     const l = log1pUnit(e);
     // softplus(x) = max(x, 0) + l, softplus(-x) = max(-x, 0) + l
     const v = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
     if (dOut !== null) {
       const r = 1 / (1 + e);
-      dOut[dOff + k] = x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r;
+      dOut[dOff + k] = (x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r) * dScale;
     }
     acc += v;
     if (++rc === rowLen) {
@@ -79,6 +80,7 @@ export function bceProbs(
   outScale: number,
   dOut: TypedArray | null,
   dOff: number,
+  dScale: number,
 ): number {
   const A = P.smoothA;
   const B = P.smoothB;
@@ -93,7 +95,7 @@ export function bceProbs(
     const y = yt[start + k]! * A + B;
     const pc = p < lo ? lo : p > hi ? hi : p;
     const v = -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
-    if (dOut !== null) dOut[dOff + k] = p >= lo && p <= hi ? (p - y) / (p * (1 - p)) : 0;
+    if (dOut !== null) dOut[dOff + k] = p >= lo && p <= hi ? ((p - y) / (p * (1 - p))) * dScale : 0;
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;

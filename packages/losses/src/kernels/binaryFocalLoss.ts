@@ -13,8 +13,7 @@
  * stably computed σ(±x), so nothing overflows.
  */
 import type { TypedArray } from '@focalgrad/tensor';
-import { expNonPos, log1pUnit } from './binaryMath.js';
-import { powG } from './binaryCommon.js';
+import { expFast, log1pUnit, powG } from './fastmath.js';
 
 /** @internal Per-call constants of the focal-loss kernels. */
 export interface FlKernelParams {
@@ -54,6 +53,7 @@ export function flProbs(
   outScale: number,
   dOut: TypedArray | null,
   dOff: number,
+  dScale: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -105,7 +105,7 @@ export function flProbs(
         d += wNeg * -((g === 0 ? 0 : g * powG(pc, g - 1) * dp * lq) + (pg * dq) / qc);
       }
     }
-    if (dOut !== null) dOut[dOff + k] = d;
+    if (dOut !== null) dOut[dOff + k] = d * dScale;
     acc += v;
     if (++rc === rowLen) {
       if (out !== null) out[oi++] = acc * outScale;
@@ -132,6 +132,7 @@ export function flLogits(
   outScale: number,
   dOut: TypedArray | null,
   dOff: number,
+  dScale: number,
 ): number {
   const G = P.gamma;
   const PW = P.posWeight;
@@ -147,7 +148,7 @@ export function flLogits(
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]!;
-    const e = expNonPos(-Math.abs(x));
+    const e = expFast(-Math.abs(x));
     const l = log1pUnit(e);
     const r = 1 / (1 + e);
     let s: number;
@@ -174,18 +175,18 @@ export function flLogits(
       if (y !== 0) {
         const m = powG(sb, g);
         v = m * ce;
-        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb - g * s * ce); // d(σ(−x)^γ)/dx = −γ σ(−x)^γ σ(x)
+        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb - g * s * ce) * dScale; // d(σ(−x)^γ)/dx = −γ σ(−x)^γ σ(x)
       } else {
         const m = powG(s, g);
         v = m * ce;
-        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb + g * sb * ce); // d(σ(x)^γ)/dx = γ σ(x)^γ σ(−x)
+        if (dOut !== null) dOut[dOff + k] = m * ((1 - y) * s - pw * y * sb + g * sb * ce) * dScale; // d(σ(x)^γ)/dx = γ σ(x)^γ σ(−x)
       }
     } else {
       const ys = y * A + B;
       const a = pw * ys * powG(sb, g);
       const b = (1 - ys) * powG(s, g);
       v = a * spn + b * spp;
-      if (dOut !== null) dOut[dOff + k] = -a * (g * s * spn + sb) + b * (g * sb * spp + s);
+      if (dOut !== null) dOut[dOff + k] = (-a * (g * s * spn + sb) + b * (g * sb * spp + s)) * dScale;
     }
     acc += v;
     if (++rc === rowLen) {

@@ -22,6 +22,7 @@
  *   1 − p_c = exp(logsumexp_{i≠c} z − logsumexp z). No 0/0 or ∞·0 can form for finite logits.
  */
 import {
+  type ForwardContext,
   type OpContext,
   type Tensor,
   Tensor as T,
@@ -51,7 +52,8 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, perClassTensor, expFast, powg, scaleRowsInPlace, takeCache, uniformValue } from './softmaxCommon.js';
+import { EPSILON, allocLike, constant, floatDType, keepShape, layout, perClassTensor, scaleRowsInPlace, uniformValue } from './softmaxCommon.js';
+import { expFast, powG } from './fastmath.js';
 
 /** @internal Attributes of the dense softmax-family loss ops. */
 export interface DenseAttrs {
@@ -65,8 +67,12 @@ export interface DenseAttrs {
   readonly alpha: Float64Array | null;
   /** One focusing parameter per class, or `null` for 0 everywhere (plain crossentropy). */
   readonly gamma: Float64Array | null;
-  /** Where the forward leaves its unit-upstream gradient when the op is recorded (see {@link GradCache}). */
-  readonly cache: GradCache | null;
+}
+
+/** The gradient op's attributes: the loss op's, and the unit-upstream gradient its forward kept (if any). */
+interface DenseGradAttrs {
+  readonly loss: DenseAttrs;
+  readonly residual: Float32Array | Float64Array | null;
 }
 
 /**
@@ -166,7 +172,7 @@ function denseKernel(
               pk = ex[k]! * cm;
               omp = 1 - pk; // ≥ 1/2
             }
-            const mod = w * powg(omp, gk);
+            const mod = w * powG(omp, gk);
             loss -= mod * lp;
             if (!wantGrad) continue;
             const br = gk * pk * lp;
@@ -200,10 +206,10 @@ function denseKernel(
           const ok = rk < EPSILON ? EPSILON : rk > 1 - EPSILON ? 1 - EPSILON : rk;
           const w = (alpha === null ? 1 : alpha[k]!) * yk;
           const gk = gamma === null ? 0 : gamma[k]!;
-          loss -= (gk === 0 ? w : w * powg(1 - ok, gk)) * Math.log(ok);
+          loss -= (gk === 0 ? w : w * powG(1 - ok, gk)) * Math.log(ok);
           if (!wantGrad || !(rk >= EPSILON && rk <= 1 - EPSILON)) continue; // clipped: no gradient through o_k
           // a_k = ∂L/∂o_k = α y' [γ (1 − o)^(γ−1) log o − (1 − o)^γ / o]
-          const ak = gk === 0 ? -w / rk : w * (gk * powg(1 - rk, gk - 1) * Math.log(rk) - powg(1 - rk, gk) / rk);
+          const ak = gk === 0 ? -w / rk : w * (gk * powG(1 - rk, gk - 1) * Math.log(rk) - powG(1 - rk, gk) / rk);
           sa[k] = ak;
           t += ak * rk;
         }
@@ -226,27 +232,34 @@ export function zeroRow(op: string, base: number, axis: number): ValueError {
   );
 }
 
-/** Per-row losses; with `attrs.cache`, also the unit-upstream gradient, kept for the gradient op. */
-function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string): Tensor {
+/**
+ * The loss op's forward: per-row losses. When the call is recorded, the same pass also computes the
+ * gradient for a unit upstream gradient, kept as the `defineOp` residual for the gradient op.
+ */
+function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string, ctx: ForwardContext): Tensor {
   const shape = x.shape.filter((_, d) => d !== a.axis);
   const lossOut = allocLike(x, shape.reduce((n, d) => n * d, 1));
-  const c = a.cache;
-  if (c !== null) {
+  if (ctx.recording && x.requiresGrad) {
     const gradOut = allocLike(x, x.size);
     denseKernel(y, x, null, lossOut, gradOut, a, op);
-    c.grad = gradOut;
-    c.x = x.data;
+    ctx.save(gradOut);
   } else denseKernel(y, x, null, lossOut, null, a, op);
   return new T(lossOut, shape);
 }
 
-/** The gradient op's forward: upstream g (per row) times ∂L/∂yPred. */
-function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string): Tensor {
-  const cached = takeCache(a.cache, x);
-  if (cached !== null) return new T(scaleRowsInPlace(cached, g.data, layout(x.shape, a.axis)), x.shape.slice());
-  const out = allocLike(x, x.size);
-  denseKernel(y, x, g.data, null, out, a, op);
-  return new T(out, x.shape.slice());
+/**
+ * The gradient op's forward: upstream g (per row) times ∂L/∂yPred, by scaling the forward's
+ * unit-upstream gradient in place — or, without it (a second backward through a retained graph),
+ * the same unit-upstream gradient recomputed by the same kernel and scaled the same way, so both
+ * paths give identical numbers.
+ */
+function denseGrad(y: Tensor, x: Tensor, g: Tensor, a: DenseAttrs, op: string, residual: Float32Array | Float64Array | null): Tensor {
+  let unit = residual;
+  if (unit === null) {
+    unit = allocLike(x, x.size);
+    denseKernel(y, x, null, null, unit, a, op);
+  }
+  return new T(scaleRowsInPlace(unit, g.data, layout(x.shape, a.axis)), x.shape.slice());
 }
 
 /**
@@ -339,20 +352,25 @@ function mulAdd(y: Tensor, m: number, c: number, dtype: 'float32' | 'float64'): 
 
 /**
  * @internal Makes the fused op of a dense softmax-family loss (`name`) and its gradient op
- * (`name + 'Grad'`). Inputs `[yTrue, yPred]`; the labels get no gradient (they are constants).
+ * (`name + 'Grad'`). Inputs `[yTrue, yPred]`; the labels get no gradient (they are constants). A
+ * recorded forward keeps its unit-upstream gradient as a `defineOp` residual; the loss op's
+ * backward takes it (once) and hands it to the gradient op in its attributes.
  */
 export function makeDenseLossOp(name: string): Op<DenseAttrs> {
-  const gradOp = defineOp<DenseAttrs>({
+  const gradOp = defineOp<DenseGradAttrs>({
     name: `${name}Grad`,
-    forward: ([y, x, g], attrs) => denseGrad(y!, x!, g!, attrs, name),
-    backward: (gg: Tensor, { inputs: [y, x, g], attrs }: OpContext<DenseAttrs>) => {
-      const [gx, gu] = compositeVjp((xx, gv) => denseGradComposite(y!, xx!, gv!, attrs), [x!, g!], gg);
+    forward: ([y, x, g], attrs) => denseGrad(y!, x!, g!, attrs.loss, name, attrs.residual),
+    backward: (gg: Tensor, { inputs: [y, x, g], attrs }: OpContext<DenseGradAttrs>) => {
+      const [gx, gu] = compositeVjp((xx, gv) => denseGradComposite(y!, xx!, gv!, attrs.loss), [x!, g!], gg);
       return [null, gx, gu];
     },
   });
   return defineOp<DenseAttrs>({
     name,
-    forward: ([y, x], attrs) => denseForward(y!, x!, attrs, name),
-    backward: (g, { inputs: [y, x], attrs, needsInputGrad }) => [null, needsInputGrad[1] ? gradOp([y!, x!, g], attrs) : null],
+    forward: ([y, x], attrs, ctx) => denseForward(y!, x!, attrs, name, ctx),
+    backward: (g, { inputs: [y, x], attrs, needsInputGrad, takeSaved }) => {
+      const residual = (takeSaved() as Float32Array | Float64Array | undefined) ?? null;
+      return [null, needsInputGrad[1] ? gradOp([y!, x!, g], { loss: attrs, residual }) : null];
+    },
   });
 }

@@ -24,6 +24,7 @@
  *   ∂L/∂x_j = m_t (1 − δ_jt / o_t) / s.
  */
 import {
+  type ForwardContext,
   type OpContext,
   type Tensor,
   Tensor as T,
@@ -54,7 +55,8 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, type GradCache, allocLike, constant, floatDType, keepShape, layout, expFast, powg, scaleRowsInPlace, takeCache, uniformValue, type DeferredRows } from './softmaxCommon.js';
+import { EPSILON, allocLike, constant, floatDType, keepShape, layout, scaleAll, scaleRowsInPlace, uniformValue, type DeferredRows } from './softmaxCommon.js';
+import { expFast, expFast32, log1pFast32, powG } from './fastmath.js';
 import { zeroRow } from './softmaxDense.js';
 
 /** @internal Attributes of the sparse softmax-family loss ops. */
@@ -71,8 +73,31 @@ export interface SparseAttrs {
   readonly classWeight: Float64Array | null;
   /** Rows whose label equals this get loss 0 and gradient 0. */
   readonly ignoreClass: number | null;
-  /** Where the forward leaves its unit-upstream gradient when the op is recorded (see {@link GradCache}). */
-  readonly cache: GradCache | null;
+  /**
+   * When set, the op returns the sum of the per-row losses divided by `reduceBy` (1 for `'sum'`,
+   * the number of samples for the means), as a scalar: a Keras reduction fused into the op (the
+   * loss classes, without a sample weight). The value is rounded exactly as the generic path
+   * (per-row losses in yPred's dtype, summed, then divided) rounds it.
+   */
+  readonly reduceBy: number | null;
+}
+
+/**
+ * @internal What the forward of a recorded call keeps for the first-order backward (a `defineOp`
+ * residual): the gradient for a unit upstream gradient — times `1/reduceBy` when the reduction is fused,
+ * so that `loss.backward()` needs no pass at all — or, on the tight logits path with per-row
+ * losses, the non-target exponentials and the per-row factors that complete them together with the
+ * upstream gradient in one pass.
+ */
+export interface SparseResidual {
+  readonly grad: Float32Array | Float64Array;
+  readonly rows: DeferredRows | null;
+}
+
+/** The gradient op's attributes: the loss op's, and the residual its forward kept (if any). */
+interface SparseGradAttrs {
+  readonly loss: SparseAttrs;
+  readonly residual: SparseResidual | null;
 }
 
 /**
@@ -80,8 +105,12 @@ export interface SparseAttrs {
  * exponentials are taken relative to the target logit, e_j = e^{z_j − z_t}, so no max pass is
  * needed: S' = Σ_{j≠t} e_j, −log p_t = log1p(S'), 1 − p_t = S'/(1 + S'), q_j = e_j / S' — all
  * exact and cancellation-free. A row where some z_j − z_t > 600 (S' could overflow) is redone
- * relative to its max by the general kernel's formulas ({@link shiftedRow}). One pass computes the
- * exponentials (written straight into the gradient), one scales them.
+ * relative to its max by the general kernel's formulas ({@link shiftedRow}). One pass over the row
+ * computes the exponentials (written straight into the gradient), a second one — while the row is
+ * still in cache — scales them (or, with `rows2`, that is left to the gradient op). float32 logits
+ * use {@link expFast32} and {@link log1pFast32}: every quantity here is a sum or product of
+ * positive terms (no cancellation), so values and gradients stay within float32 rounding of the
+ * exact ones.
  */
 function logitsRows(
   ld: ArrayLike<number>,
@@ -89,6 +118,7 @@ function logitsRows(
   K: number,
   rows: number,
   gd: ArrayLike<number> | null,
+  gS: number,
   lossOut: Float32Array | Float64Array | null,
   gradOut: Float32Array | Float64Array | null,
   gU: number | null,
@@ -96,55 +126,30 @@ function logitsRows(
   cw: Float64Array | null,
   ign: number | null,
   rows2: DeferredRows | null,
-): void {
+): number {
+  const f32 = xd instanceof Float32Array;
+  let lossSum = 0;
   for (let r = 0, base = 0; r < rows; r++, base += K) {
     const t = ld[r]!;
     if (t === ign) continue;
     const end = base + K;
     const ti = base + t;
-    const zt = xd[ti]!;
-    let sn = 0;
-    let big = false;
-    // the target is left out of the sums (not subtracted: S' may be far below 1)
-    if (gradOut === null) {
-      for (let j = base; j < ti; j++) {
-        const d = xd[j]! - zt;
-        if (d > 600) big = true;
-        sn += expFast(d);
-      }
-      for (let j = ti + 1; j < end; j++) {
-        const d = xd[j]! - zt;
-        if (d > 600) big = true;
-        sn += expFast(d);
-      }
-    } else {
-      for (let j = base; j < ti; j++) {
-        const d = xd[j]! - zt;
-        if (d > 600) big = true;
-        const e = expFast(d);
-        gradOut[j] = e;
-        sn += e;
-      }
-      for (let j = ti + 1; j < end; j++) {
-        const d = xd[j]! - zt;
-        if (d > 600) big = true;
-        const e = expFast(d);
-        gradOut[j] = e;
-        sn += e;
-      }
-    }
+    const sn = rowExps(xd, base, ti, end, gradOut, f32);
     const w = cw === null ? 1 : cw[t]!;
     const g = gU !== null ? gU : gamma![t]!;
-    const gr = gd === null ? 1 : gd[r]!;
-    if (big) {
-      shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut, rows2);
+    const gr = gd === null ? gS : gd[r]!;
+    if (sn === 1 / 0) {
+      const loss = shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut, rows2);
+      lossSum += f32 ? Math.fround(loss) : loss;
       continue;
     }
-    const ce = Math.log1p(sn); // −log p_t
+    const ce = f32 ? log1pFast32(sn) : Math.log1p(sn); // −log p_t
     const s = 1 + sn;
     const omp = sn / s; // 1 − p_t
-    const mod = g === 0 ? w : g === 2 ? w * omp * omp : w * powg(omp, g);
-    if (lossOut !== null) lossOut[r] = mod * ce;
+    const mod = g === 0 ? w : g === 2 ? w * omp * omp : w * powG(omp, g);
+    const loss = mod * ce;
+    lossSum += f32 ? Math.fround(loss) : loss;
+    if (lossOut !== null) lossOut[r] = loss;
     if (gradOut !== null) {
       // A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]; ∂L/∂z = A (e_t − q)
       const A = g === 0 ? -gr * w * omp : gr * mod * (-g * ce / s - omp);
@@ -158,9 +163,57 @@ function logitsRows(
       gradOut[ti] = A;
     }
   }
+  return lossSum;
 }
 
-/** One row of {@link logitsRows} with the exponentials taken relative to the row's max. */
+/**
+ * `S' = Σ_{j ∈ [base, end), j ≠ ti} e^{x_j − zt}` (the target left out, not subtracted: S' may be
+ * far below 1), each term also written to `out[j]` when `out` is given ({@link expFast32} for
+ * float32 logits); `Infinity` when some exponent exceeds 600 (the sum could overflow:
+ * {@link logitsRows} then redoes the row relative to its max). A small function of its own, so that
+ * its loops keep everything in registers.
+ */
+function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, out: Float32Array | Float64Array | null, f32: boolean): number {
+  const zt = xd[ti]!;
+  let sn = 0;
+  let over = 0;
+  for (let from = base, to = ti; from < end; from = ti + 1, to = end) {
+    if (out === null) {
+      if (f32) {
+        for (let j = from; j < to; j++) {
+          const d = xd[j]! - zt;
+          over += +(d > 600);
+          sn += expFast32(d);
+        }
+      } else {
+        for (let j = from; j < to; j++) {
+          const d = xd[j]! - zt;
+          over += +(d > 600);
+          sn += expFast(d);
+        }
+      }
+    } else if (f32) {
+      for (let j = from; j < to; j++) {
+        const d = xd[j]! - zt;
+        over += +(d > 600);
+        const e = expFast32(d);
+        out[j] = e;
+        sn += e;
+      }
+    } else {
+      for (let j = from; j < to; j++) {
+        const d = xd[j]! - zt;
+        over += +(d > 600);
+        const e = expFast(d);
+        out[j] = e;
+        sn += e;
+      }
+    }
+  }
+  return over === 0 ? sn : 1 / 0;
+}
+
+/** One row of {@link logitsRows} with the exponentials taken relative to the row's max; returns its loss. */
 function shiftedRow(
   xd: ArrayLike<number>,
   base: number,
@@ -173,7 +226,7 @@ function shiftedRow(
   lossOut: Float32Array | Float64Array | null,
   gradOut: Float32Array | Float64Array | null,
   rows2: DeferredRows | null,
-): void {
+): number {
   let m = -Infinity;
   for (let j = base; j < end; j++) if (xd[j]! > m) m = xd[j]!;
   let sn = 0;
@@ -188,35 +241,39 @@ function shiftedRow(
   const ce = Math.log1p(sn + (et - 1)) - dt;
   const s = sn + et;
   const omp = sn / s;
-  const mod = w * powg(omp, g);
-  if (lossOut !== null) lossOut[r] = mod * ce;
+  const mod = w * powG(omp, g);
+  const loss = mod * ce;
+  if (lossOut !== null) lossOut[r] = loss;
   if (gradOut !== null) {
     const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
     const f = sn > 0 ? -A / sn : 0;
     if (rows2 !== null) {
       rows2.scale[r] = f;
       rows2.target[r] = A;
-      return;
+      return loss;
     }
     for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
     gradOut[ti] = A;
   }
+  return loss;
 }
 
 /**
  * The fused kernel: per-row losses into `lossOut` and/or `upstream × ∂L/∂yPred` into `gradOut`, in
- * one pass per row (`gd === null` means an upstream gradient of 1 everywhere).
+ * one pass per row (`gd === null` means an upstream gradient of `gS` everywhere). Returns the
+ * float64 sum of the per-row losses, each rounded to yPred's dtype first (as stored in `lossOut`).
  */
 function sparseKernel(
   lab: Tensor,
   x: Tensor,
   gd: ArrayLike<number> | null,
+  gS: number,
   lossOut: Float32Array | Float64Array | null,
   gradOut: Float32Array | Float64Array | null,
   a: SparseAttrs,
   op: string,
   rows2: DeferredRows | null = null,
-): void {
+): number {
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const ld = lab.data;
   const xd = x.data;
@@ -224,10 +281,9 @@ function sparseKernel(
   const gU = gamma === null ? 0 : uniformValue(gamma);
   const cw = a.classWeight;
   const ign = a.ignoreClass;
-  if (a.fromLogits && inner === 1 && K > 1) {
-    logitsRows(ld, xd, K, outer, gd, lossOut, gradOut, gU, gamma, cw, ign, rows2);
-    return;
-  }
+  if (a.fromLogits && inner === 1 && K > 1) return logitsRows(ld, xd, K, outer, gd, gS, lossOut, gradOut, gU, gamma, cw, ign, rows2);
+  let lossSum = 0;
+  const f32 = xd instanceof Float32Array;
   const rowStride = K * inner;
   const ex = gradOut === null ? null : new Float64Array(K); // e^{z_j − m} of the current row
   for (let o = 0, r = 0; o < outer; o++) {
@@ -237,7 +293,7 @@ function sparseKernel(
       const base = o * rowStride + i;
       const end = base + rowStride;
       const ti = base + t * inner;
-      const gr = gd === null ? 1 : gd[r]!;
+      const gr = gd === null ? gS : gd[r]!;
       const w = cw === null ? 1 : cw[t]!;
       const g = gU !== null ? gU : gamma![t]!;
       if (a.fromLogits) {
@@ -265,8 +321,9 @@ function sparseKernel(
         const ce = Math.log1p(sn + (et - 1)) - dt; // −log p_t = log S − (z_t − m), S = S' + e_t ≥ 1
         const s = sn + et;
         const omp = sn / s; // 1 − p_t
-        const mod = g === 2 ? w * omp * omp : w * powg(omp, g);
+        const mod = g === 2 ? w * omp * omp : w * powG(omp, g);
         if (lossOut !== null) lossOut[r] = mod * ce;
+        lossSum += f32 ? Math.fround(mod * ce) : mod * ce;
         if (gradOut !== null) {
           // ∂L/∂z = A (e_t − q), q_j = e_j / S' (j ≠ t), A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]
           const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
@@ -283,8 +340,9 @@ function sparseKernel(
         const ct = xt < EPSILON ? EPSILON : xt > 1 - EPSILON ? 1 - EPSILON : xt;
         const xent = Math.log(cs) - Math.log(ct);
         const b = xt > 1 ? 0 : 1 - xt; // negative-base guard (§9.3)
-        const M = powg(b, g);
+        const M = powG(b, g);
         if (lossOut !== null) lossOut[r] = w * M * xent;
+        lossSum += f32 ? Math.fround(w * M * xent) : w * M * xent;
         if (gradOut !== null) {
           const wg = gr * w;
           const wm = (wg * M) / cs;
@@ -295,7 +353,7 @@ function sparseKernel(
           let dxt = xt >= EPSILON && xt <= 1 - EPSILON ? (-wg * M) / ct : 0;
           if (g !== 0 && xt <= 1) {
             // −γ (1 − x_t)^(γ−1); for γ < 1 the base is taken ≥ ε (finite at x_t = 1)
-            const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powg(b, g - 1);
+            const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powG(b, g - 1);
             dxt += wg * dM * xent;
           }
           gradOut[ti] = gradOut[ti]! + dxt;
@@ -305,7 +363,9 @@ function sparseKernel(
         for (let idx = base; idx < end; idx += inner) s += xd[idx]!;
         if (s === 0) throw zeroRow(op, base, a.axis);
         const rt = xd[ti]! / s;
-        if (lossOut !== null) lossOut[r] = -Math.log(rt < EPSILON ? EPSILON : rt > 1 - EPSILON ? 1 - EPSILON : rt);
+        const loss = -Math.log(rt < EPSILON ? EPSILON : rt > 1 - EPSILON ? 1 - EPSILON : rt);
+        if (lossOut !== null) lossOut[r] = loss;
+        lossSum += f32 ? Math.fround(loss) : loss;
         if (gradOut !== null && rt >= EPSILON && rt <= 1 - EPSILON) {
           const f = gr / s;
           for (let idx = base; idx < end; idx += inner) gradOut[idx] = f;
@@ -314,23 +374,41 @@ function sparseKernel(
       }
     }
   }
+  return lossSum;
 }
 
-/** Per-row losses; with `attrs.cache`, also the unit-upstream gradient, kept for the gradient op. */
-function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string): Tensor {
-  const lossOut = allocLike(x, lab.size);
-  const c = a.cache;
-  if (c !== null) {
-    const gradOut = allocLike(x, x.size);
-    const { outer, k, inner } = layout(x.shape, a.axis);
-    // The tight logits path defers its per-row scaling to the gradient op (one pass fewer).
-    const rows2 = a.fromLogits && inner === 1 && k > 1 ? { scale: new Float64Array(outer), target: new Float64Array(outer), labels: lab.data } : null;
-    sparseKernel(lab, x, null, lossOut, gradOut, a, op, rows2);
-    c.grad = gradOut;
-    c.rows = rows2;
-    c.x = x.data;
-  } else sparseKernel(lab, x, null, lossOut, null, a, op);
-  return new T(lossOut, lab.shape.slice());
+/**
+ * The residual of a recorded call: the unit-upstream gradient (times `1/reduceBy` for a fused
+ * reduction) or, on the tight logits path with per-row losses, the exponentials and per-row
+ * factors (see {@link SparseResidual}). Returns the float64 sum of the per-row losses, written to
+ * `lossOut` when given.
+ */
+function sparseResidual(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, lossOut: Float32Array | Float64Array | null): { res: SparseResidual; sum: number } {
+  const grad = allocLike(x, x.size);
+  const { outer, k, inner } = layout(x.shape, a.axis);
+  // The tight logits path defers its per-row scaling to the gradient op (one pass fewer) unless the
+  // reduction is fused: then the upstream gradient is known (`1/reduceBy` times a scalar, usually 1)
+  // and each row is finished while it is in cache.
+  const rows = a.reduceBy === null && a.fromLogits && inner === 1 && k > 1 ? { scale: new Float64Array(outer), target: new Float64Array(outer), labels: lab.data } : null;
+  const sum = sparseKernel(lab, x, null, a.reduceBy === null ? 1 : 1 / a.reduceBy, lossOut, grad, a, op, rows);
+  return { res: { grad, rows }, sum };
+}
+
+/** The loss op's forward: per-row losses, or their fused reduction; keeps the residual when recorded. */
+function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, ctx: ForwardContext): Tensor {
+  const lossOut = a.reduceBy === null ? allocLike(x, lab.size) : null;
+  let sum: number;
+  if (ctx.recording && x.requiresGrad) {
+    const kept = sparseResidual(lab, x, a, op, lossOut);
+    ctx.save(kept.res);
+    sum = kept.sum;
+  } else sum = sparseKernel(lab, x, null, 1, lossOut, null, a, op);
+  if (a.reduceBy === null) return new T(lossOut!, lab.shape.slice());
+  // As the generic path: the sum of the dtype-rounded row losses, rounded, then divided.
+  const out = allocLike(x, 1);
+  out[0] = sum;
+  if (a.reduceBy !== 1) out[0] = out[0]! / a.reduceBy;
+  return new T(out, []);
 }
 
 /**
@@ -351,15 +429,19 @@ function finishRows(e: Float32Array | Float64Array, g: ArrayLike<number>, d: Def
   return e;
 }
 
-function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string): Tensor {
-  const rows2 = a.cache?.rows ?? null;
-  const cached = takeCache(a.cache, x);
-  if (cached !== null) {
-    const l = layout(x.shape, a.axis);
-    return new T(rows2 !== null ? finishRows(cached, gu.data, rows2, l.k, a.ignoreClass) : scaleRowsInPlace(cached, gu.data, l), x.shape.slice());
-  }
-  const out = allocLike(x, x.size);
-  sparseKernel(lab, x, gu.data, null, out, a, op);
+/**
+ * The gradient op's forward: the forward's residual completed with the upstream gradient `gu` in
+ * place (one pass, none for a fused reduction with `gu = 1`), or — without a residual (a second
+ * backward through a retained graph) — the same residual recomputed by the same kernel and
+ * completed the same way: identical numbers either way.
+ */
+function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string, residual: SparseResidual | null): Tensor {
+  const { grad, rows } = residual ?? sparseResidual(lab, x, a, op, null).res;
+  const l = layout(x.shape, a.axis);
+  let out: Float32Array | Float64Array;
+  if (a.reduceBy !== null) out = scaleAll(grad, gu.data[0]!);
+  else if (rows !== null) out = finishRows(grad, gu.data, rows, l.k, a.ignoreClass);
+  else out = scaleRowsInPlace(grad, gu.data, l);
   return new T(out, x.shape.slice());
 }
 
@@ -401,7 +483,8 @@ function sparseConstants(lab: Tensor, x: Tensor, a: SparseAttrs): { onehot: Tens
 function sparseGradComposite(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs): Tensor {
   const ax = a.axis;
   const { onehot, valid, gammaT, gScalar, wT } = sparseConstants(lab, x, a);
-  let gk = mul(reshape(gu, keepShape(x.shape, ax)), valid);
+  // per-row upstream gradients, or (fused reduction) one scalar divided by the reduction's count
+  let gk = mul(a.reduceBy === null ? reshape(gu, keepShape(x.shape, ax)) : mul(gu, 1 / a.reduceBy), valid);
   if (wT !== null) gk = mul(gk, wT);
   const focal = gammaT !== null || gScalar !== 0;
   if (a.fromLogits) {
@@ -450,20 +533,25 @@ function sparseGradComposite(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs)
 
 /**
  * @internal Makes the fused op of a sparse softmax-family loss (`name`) and its gradient op
- * (`name + 'Grad'`). Inputs `[labels (int32, yPred's shape without the class axis), yPred]`.
+ * (`name + 'Grad'`). Inputs `[labels (int32, yPred's shape without the class axis), yPred]`. A
+ * recorded forward keeps its gradient work as a `defineOp` residual ({@link SparseResidual}); the
+ * loss op's backward takes it (once) and hands it to the gradient op in its attributes.
  */
 export function makeSparseLossOp(name: string): Op<SparseAttrs> {
-  const gradOp = defineOp<SparseAttrs>({
+  const gradOp = defineOp<SparseGradAttrs>({
     name: `${name}Grad`,
-    forward: ([lab, x, g], attrs) => sparseGrad(lab!, x!, g!, attrs, name),
-    backward: (gg: Tensor, { inputs: [lab, x, g], attrs }: OpContext<SparseAttrs>) => {
-      const [gx, gv] = compositeVjp((xx, gw) => sparseGradComposite(lab!, xx!, gw!, attrs), [x!, g!], gg);
+    forward: ([lab, x, g], attrs) => sparseGrad(lab!, x!, g!, attrs.loss, name, attrs.residual),
+    backward: (gg: Tensor, { inputs: [lab, x, g], attrs }: OpContext<SparseGradAttrs>) => {
+      const [gx, gv] = compositeVjp((xx, gw) => sparseGradComposite(lab!, xx!, gw!, attrs.loss), [x!, g!], gg);
       return [null, gx, gv];
     },
   });
   return defineOp<SparseAttrs>({
     name,
-    forward: ([lab, x], attrs) => sparseForward(lab!, x!, attrs, name),
-    backward: (g, { inputs: [lab, x], attrs, needsInputGrad }) => [null, needsInputGrad[1] ? gradOp([lab!, x!, g], attrs) : null],
+    forward: ([lab, x], attrs, ctx) => sparseForward(lab!, x!, attrs, name, ctx),
+    backward: (g, { inputs: [lab, x], attrs, needsInputGrad, takeSaved }) => {
+      const residual = (takeSaved() as SparseResidual | undefined) ?? null;
+      return [null, needsInputGrad[1] ? gradOp([lab!, x!, g], { loss: attrs, residual }) : null];
+    },
   });
 }

@@ -16,8 +16,11 @@ import type { TypedArray } from '../dtype.js';
 const MR = 4;
 /** Columns of a micro-tile. */
 const NR = 4;
-/** Depth of a packed block (a 4×KC micro-panel of A and of B each fit in L1 together). */
-const KC = 256;
+/**
+ * Depth of a packed block: a 4×KC micro-panel of A and one of B (16 KB each) fit in L1 together.
+ * 512 rather than 256 measured the same speed and halves the float32 roundings of partial sums.
+ */
+const KC = 512;
 /** Rows of a packed block of A (MC × KC doubles stay in L2). */
 const MC = 128;
 /** Columns of a packed block of B. */
