@@ -297,9 +297,12 @@ function measureMemory(c: Case, impl: ImplName, opts: Options): MemResult | { er
   const script = path.join(HERE, 'run.ts');
   const args = ['--import', 'tsx', script, '--child', c.id, impl, '--mem-runs', String(opts.memRuns)];
   if (opts.quick) args.push('--quick');
-  const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 2 ** 20 });
   const line = res.stdout?.split('\n').find((l) => l.startsWith('@@MEM '));
-  if (!line) return { error: (res.stderr || String(res.error ?? `exit ${res.status}`)).trim().split('\n').slice(-1)[0] ?? 'no output' };
+  if (!line) {
+    const why = res.error ? String(res.error) : (res.stderr || `exit ${res.status}`).trim().split('\n').slice(-1)[0];
+    return { error: why || 'no output' };
+  }
   return JSON.parse(line.slice(6)) as MemResult;
 }
 
@@ -390,6 +393,7 @@ export function renderTable(results: readonly CaseResult[], withMemory: boolean)
       const s = r.impls[i];
       if (s.status === 'unavailable') notes.push(`- ${r.id} ${i}: not available yet — ${s.message}`);
       else if (s.status === 'error') notes.push(`- ${r.id} ${i}: error — ${s.message}`);
+      if (s.mem !== undefined && 'error' in s.mem) notes.push(`- ${r.id} ${i}: peak-RSS child failed — ${s.mem.error}`);
     }
     if (!r.agreement.ok && r.agreement.note) notes.push(`- ${r.id}: ${r.agreement.note}`);
   }

@@ -2,7 +2,8 @@
  * The specialised kernel of the binary focal losses with scalar parameters (`focalLogitsScalar`):
  * - float64: the very numbers of the general (per-class) loop, hard and soft labels;
  * - its hard-label γ = 2 loop, chosen per stage of 256 elements, gives the same numbers as its
- *   soft-label loop (a stage with one soft label, or an infinite logit, takes the soft loop);
+ *   soft-label loop (a stage with one soft label, or an infinite logit, takes the soft loop) — in
+ *   float32 up to the float32-accurate exp and log1p that only all-hard stages use;
  * - float32 inputs: with hard labels (computed with the float32-accurate exp and log1p) values and
  *   derivatives within float32 rounding of the exact ones (one float32 ulp, measured against
  *   float64); with soft labels (full-precision functions) exactly the float32 rounding of the
@@ -96,8 +97,15 @@ describe('the hard-label stage loop = the soft-label stage loop', () => {
         for (const other of [run(yB, xA), run(yA, xC)]) {
           for (let i = 0; i < N; i++) {
             if (i === 100) continue;
-            expect(other.v[i]).toBe(a.v[i]);
-            expect(other.d[i]).toBe(a.d[i]);
+            if (dtype === 'float64' || i >= 256) {
+              expect(other.v[i]).toBe(a.v[i]);
+              expect(other.d[i]).toBe(a.d[i]);
+            } else {
+              // float32: the all-hard stage used the float32-accurate exp and log1p, the other the
+              // full-precision ones; both within float32 rounding of the exact value.
+              expect(Math.abs(other.v[i]! - a.v[i]!)).toBeLessThanOrEqual(ulp32(a.v[i]!));
+              expect(Math.abs(other.d[i]! - a.d[i]!)).toBeLessThanOrEqual(ulp32(a.d[i]!));
+            }
           }
         }
       });

@@ -1,8 +1,9 @@
 /**
  * The fast paths of the binary losses give the same numbers as the plain ones:
- * - the forward of a recorded call keeps its per-element derivatives for the backward; a backward
- *   that finds none (another call came in between, or a second backward) recomputes them with the
- *   same kernel: bit-identical gradients;
+ * - the forward of a recorded call keeps its per-element derivatives as a `defineOp` residual
+ *   (`ForwardContext.save`) and the backward scales them in place; a backward that finds none (a
+ *   second backward through a retained graph: `takeSaved` hands the residual out once) recomputes
+ *   them with the same kernel: bit-identical gradients;
  * - the loss classes fuse the reduction into the op when there is no sample weight: the same value
  *   and gradient as the per-sample op followed by the generic Keras reduction.
  */
@@ -41,28 +42,59 @@ const variants: [string, LossFn, 'logits' | 'probs'][] = [
   ['torchvision mean, per-class alpha', (t, p) => sigmoidFocalLoss(p, t, { alpha: [0.1, 0.2, -1, 0.4, 0.5], reduction: 'mean' }), 'logits'],
 ];
 
-function gradient(f: LossFn, yt: Tensor, x: Tensor, evict: boolean): Float32Array | Float64Array {
-  const [out, back] = vjp((p: Tensor) => f(yt, p), x);
-  // Another recorded call in between takes the derivative slot: the backward must recompute.
-  if (evict) vjp((p: Tensor) => f(yt, p), x);
-  const ct = new Tensor(out.dtype === 'float64' ? new Float64Array(out.size).fill(1) : new Float32Array(out.size).fill(1), out.shape);
-  return back(ct)[0]!.data as Float32Array | Float64Array;
+/** A cotangent of ones, or of varied values (so that the upstream scaling is exercised too). */
+function cotangent(out: Tensor, varied: boolean): Tensor {
+  const d = out.dtype === 'float64' ? new Float64Array(out.size) : new Float32Array(out.size);
+  for (let i = 0; i < d.length; i++) d[i] = varied ? 0.5 + ((i * 7) % 5) * 0.375 : 1;
+  return new Tensor(d, out.shape);
 }
 
-describe('kept derivatives and recomputed derivatives are bit-identical', () => {
+/**
+ * The gradient from the residual (first backward) and recomputed (second backward through the
+ * same retained graph), checking that the residual was there for the first and gone for the second.
+ */
+function bothPaths(f: LossFn, yt: Tensor, x: Tensor, varied: boolean): { kept: number[]; recomputed: number[] } {
+  const [out, back] = vjp((p: Tensor) => f(yt, p), x);
+  expect(out.node!.saved).toBeInstanceOf(x.dtype === 'float64' ? Float64Array : Float32Array);
+  const ct = cotangent(out, varied);
+  const kept = Array.from(back(ct)[0]!.data);
+  expect(out.node!.saved).toBeUndefined();
+  const recomputed = Array.from(back(ct)[0]!.data);
+  return { kept, recomputed };
+}
+
+describe('the residual path and the recompute path are bit-identical', () => {
   for (const dtype of ['float32', 'float64'] as DType[]) {
     for (const [name, f, kind] of variants) {
       for (const [labelName, y] of [['hard', labels], ['soft', soft]] as const) {
-        it(`${name} (${dtype}, ${labelName} labels)`, () => {
-          const yt = tensor(y, { dtype });
-          const x = tensor(kind === 'logits' ? logits : probs, { dtype });
-          const kept = gradient(f, yt, x, false);
-          const recomputed = gradient(f, yt, x, true);
-          expect(Array.from(kept)).toEqual(Array.from(recomputed));
-        });
+        for (const varied of [false, true]) {
+          it(`${name} (${dtype}, ${labelName} labels, ${varied ? 'varied' : 'unit'} upstream)`, () => {
+            const yt = tensor(y, { dtype });
+            const x = tensor(kind === 'logits' ? logits : probs, { dtype });
+            const { kept, recomputed } = bothPaths(f, yt, x, varied);
+            expect(kept).toEqual(recomputed);
+          });
+        }
       }
     }
   }
+  it('the fused reduction of a loss class: residual = recomputed, unit and varied upstream', () => {
+    const loss = new BinaryFocalCrossentropy({ fromLogits: true, applyClassBalancing: true });
+    const yt = tensor(labels, { dtype: 'float32' });
+    const x = tensor(logits, { dtype: 'float32' });
+    for (const varied of [false, true]) {
+      const { kept, recomputed } = bothPaths((t, p) => loss.call(t, p), yt, x, varied);
+      expect(kept).toEqual(recomputed);
+    }
+  });
+  it('no residual is kept for an unrecorded call, or when only the labels want a gradient', () => {
+    const yt = tensor(labels, { dtype: 'float64' });
+    const x = tensor(logits, { dtype: 'float64' });
+    expect(binaryFocalCrossentropy(yt, x, { fromLogits: true }).node).toBeNull();
+    const ytg = tensor(labels, { dtype: 'float64', requiresGrad: true });
+    const out = binaryFocalCrossentropy(ytg, x, { fromLogits: true });
+    expect(out.node!.saved).toBeUndefined();
+  });
   it('a second backward through the same graph recomputes the same numbers', () => {
     const yt = tensor(labels, { dtype: 'float32' });
     const x = tensor(logits, { dtype: 'float32' });

@@ -59,8 +59,11 @@ const sparseCategoricalFocalLossOp = makeSparseLossOp('sparseCategoricalFocalLos
  * truncate other floats, here they throw), of `yPred`'s shape without the class axis, or with a
  * trailing 1 (`focal-loss` flattens and reshapes back). Any class `axis` (moved last by
  * `focal-loss` with a transpose; here handled by strided indexing). Labels are constants (no
- * gradient). One fused op, differentiable twice (second derivatives finite at saturation too).
- * With the class axis last, the logits path is a tight single-pass loop over each row.
+ * gradient). One fused op, differentiable twice (second derivatives finite at saturation too):
+ * when the call is recorded for autograd, the forward pass also computes the gradient, which the
+ * backward only scales by the upstream gradient. With the class axis last, the logits path runs
+ * tight loops over blocks of rows; float32 logits use float32-accurate `exp` and `log1p` (values
+ * and gradients within float32 rounding of the exact ones).
  *
  * @param yTrue - integer labels.
  * @param yPred - probabilities or logits.

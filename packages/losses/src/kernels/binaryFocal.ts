@@ -154,11 +154,12 @@ const stageLog = new Float64Array(STAGE);
  *   runs a shorter loop that selects the true class's terms once instead of mixing both with `y`
  *   and `1 − y`: for such labels every mixing product is `1·a + 0·b = a` exactly, so it gives the
  *   very same numbers;
- * - float32 inputs with hard labels use {@link expFast32} and {@link log1pUnit32} (relative error
+ * - float32 stages with hard labels use {@link expFast32} and {@link log1pUnit32} (relative error
  *   below 1e-9): with 0/1 labels every value and derivative is a product and sum of positive terms
  *   (no cancellation), so they stay within float32 rounding of the exact ones. Soft labels
  *   (`σ(x) − y` can cancel) and float64 inputs use the full-precision functions: exactly the
- *   general loop's numbers.
+ *   general loop's numbers. (So in float32 an element's result may differ by one float32 ulp
+ *   depending on whether its stage of 256 holds a soft label; both are within float32 rounding.)
  */
 function focalLogitsScalar(
   yt: TypedArray,

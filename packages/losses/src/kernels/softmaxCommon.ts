@@ -88,17 +88,6 @@ export function uniformValue(v: Float64Array | null): number | null {
   return first;
 }
 
-/**
- * @internal Per-row factors of a deferred gradient: `grad[r, j] · scale[r]` for the non-target
- * classes and `target[r]` at the label's class (unit upstream), applied with the upstream
- * gradient in the gradient op's single pass.
- */
-export interface DeferredRows {
-  scale: Float64Array;
-  target: Float64Array;
-  labels: ArrayLike<number>;
-}
-
 /** @internal unit[row, k] *= g[row] over an `outer × K × inner` layout (in place); returns `unit`. */
 export function scaleRowsInPlace(unit: Float32Array | Float64Array, g: ArrayLike<number>, l: Layout): Float32Array | Float64Array {
   const { outer, k: K, inner } = l;

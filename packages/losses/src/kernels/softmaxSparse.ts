@@ -55,7 +55,7 @@ import {
   where,
   type Op,
 } from '@focalgrad/tensor';
-import { EPSILON, allocLike, constant, floatDType, keepShape, layout, scaleAll, scaleRowsInPlace, uniformValue, type DeferredRows } from './softmaxCommon.js';
+import { EPSILON, allocLike, constant, floatDType, keepShape, layout, scaleAll, scaleRowsInPlace, uniformValue } from './softmaxCommon.js';
 import { expFast, expFast32, log1pFast32, powG } from './fastmath.js';
 import { zeroRow } from './softmaxDense.js';
 
@@ -84,15 +84,11 @@ export interface SparseAttrs {
 
 /**
  * @internal What the forward of a recorded call keeps for the first-order backward (a `defineOp`
- * residual): the gradient for a unit upstream gradient — times `1/reduceBy` when the reduction is fused,
- * so that `loss.backward()` needs no pass at all — or, on the tight logits path with per-row
- * losses, the non-target exponentials and the per-row factors that complete them together with the
- * upstream gradient in one pass.
+ * residual): the gradient for a unit upstream gradient of the per-row losses — or, when the
+ * reduction is fused, the finished gradient (times `1/reduceBy`), so that `loss.backward()` needs
+ * no pass at all.
  */
-export interface SparseResidual {
-  readonly grad: Float32Array | Float64Array;
-  readonly rows: DeferredRows | null;
-}
+export type SparseResidual = Float32Array | Float64Array;
 
 /** The gradient op's attributes: the loss op's, and the residual its forward kept (if any). */
 interface SparseGradAttrs {
@@ -100,14 +96,30 @@ interface SparseGradAttrs {
   readonly residual: SparseResidual | null;
 }
 
+/** Rows per stage of {@link logitsRows} (fewer for long rows: see {@link STAGE_ELEMS}). */
+const BLOCK = 64;
+/** Elements per stage when the exponentials wait in the float64 scratch (32 KiB, about L1). */
+const STAGE_ELEMS = 4096;
+/** Per-row scratch of the current block: S' (−1 for a row that is done), and the row factors. */
+const blockSn = new Float64Array(BLOCK);
+const blockF = new Float64Array(BLOCK);
+const blockA = new Float64Array(BLOCK);
+/** The current block's exponentials (when there is a gradient to write). */
+const blockE = new Float64Array(STAGE_ELEMS);
+
 /**
- * The logits path with the class axis last (contiguous rows), as a tight per-row loop. The
- * exponentials are taken relative to the target logit, e_j = e^{z_j − z_t}, so no max pass is
- * needed: S' = Σ_{j≠t} e_j, −log p_t = log1p(S'), 1 − p_t = S'/(1 + S'), q_j = e_j / S' — all
- * exact and cancellation-free. A row where some z_j − z_t > 600 (S' could overflow) is redone
- * relative to its max by the general kernel's formulas ({@link shiftedRow}). One pass over the row
- * computes the exponentials (written straight into the gradient), a second one — while the row is
- * still in cache — scales them (or, with `rows2`, that is left to the gradient op). float32 logits
+ * The logits path with the class axis last (contiguous rows), as tight loops. The exponentials are
+ * taken relative to the target logit, e_j = e^{z_j − z_t}, so no max pass is needed:
+ * S' = Σ_{j≠t} e_j, −log p_t = log1p(S'), 1 − p_t = S'/(1 + S'), q_j = e_j / S' — all exact and
+ * cancellation-free. A row where some z_j − z_t > 600 (S' could overflow) is redone relative to its
+ * max by the general kernel's formulas ({@link shiftedRow}).
+ *
+ * Rows are processed in blocks, stage by stage: every row's exponentials, then every row's scalars
+ * (`log1p`, the modulating factor, the gradient factors), then every row's gradient. One row's
+ * scalars form a long dependency chain; staged, the chains of different rows overlap in the CPU
+ * instead of running one after another. The block's exponentials wait in a float64 scratch (about
+ * L1-sized), so each gradient entry is rounded once and written once — and e^{z_j − z_t}, which
+ * overflows float32 for gaps above 88.7, is never stored in a float32 buffer. float32 logits
  * use {@link expFast32} and {@link log1pFast32}: every quantity here is a sum or product of
  * positive terms (no cancellation), so values and gradients stay within float32 rounding of the
  * exact ones.
@@ -125,42 +137,58 @@ function logitsRows(
   gamma: Float64Array | null,
   cw: Float64Array | null,
   ign: number | null,
-  rows2: DeferredRows | null,
 ): number {
   const f32 = xd instanceof Float32Array;
+  const E = gradOut === null ? null : K <= STAGE_ELEMS ? blockE : new Float64Array(K);
+  const B = gradOut === null ? BLOCK : Math.max(1, Math.min(BLOCK, Math.floor(STAGE_ELEMS / K)));
+  const SN = blockSn;
+  const F = blockF;
+  const AT = blockA;
   let lossSum = 0;
-  for (let r = 0, base = 0; r < rows; r++, base += K) {
-    const t = ld[r]!;
-    if (t === ign) continue;
-    const end = base + K;
-    const ti = base + t;
-    const sn = rowExps(xd, base, ti, end, gradOut, f32);
-    const w = cw === null ? 1 : cw[t]!;
-    const g = gU !== null ? gU : gamma![t]!;
-    const gr = gd === null ? gS : gd[r]!;
-    if (sn === 1 / 0) {
-      const loss = shiftedRow(xd, base, end, ti, w, g, gr, r, lossOut, gradOut, rows2);
-      lossSum += f32 ? Math.fround(loss) : loss;
-      continue;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const R = Math.min(B, rows - r0);
+    // 1. the exponentials (kept in the scratch, at q·K, when there is a gradient)
+    for (let q = 0, base = r0 * K; q < R; q++, base += K) {
+      const t = ld[r0 + q]!;
+      SN[q] = t === ign ? -1 : rowExps(xd, base, base + t, base + K, E, base - q * K, f32);
     }
-    const ce = f32 ? log1pFast32(sn) : Math.log1p(sn); // −log p_t
-    const s = 1 + sn;
-    const omp = sn / s; // 1 − p_t
-    const mod = g === 0 ? w : g === 2 ? w * omp * omp : w * powG(omp, g);
-    const loss = mod * ce;
-    lossSum += f32 ? Math.fround(loss) : loss;
-    if (lossOut !== null) lossOut[r] = loss;
-    if (gradOut !== null) {
-      // A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]; ∂L/∂z = A (e_t − q)
-      const A = g === 0 ? -gr * w * omp : gr * mod * (-g * ce / s - omp);
-      const f = sn > 0 ? -A / sn : 0;
-      if (rows2 !== null) {
-        rows2.scale[r] = f;
-        rows2.target[r] = A;
+    // 2. the per-row scalars
+    for (let q = 0, base = r0 * K; q < R; q++, base += K) {
+      const sn = SN[q]!;
+      if (sn < 0) continue; // ignored: loss 0, gradient 0
+      const r = r0 + q;
+      const t = ld[r]!;
+      const w = cw === null ? 1 : cw[t]!;
+      const g = gU !== null ? gU : gamma![t]!;
+      const gr = gd === null ? gS : gd[r]!;
+      if (sn === 1 / 0) {
+        const loss = shiftedRow(xd, base, base + K, base + t, w, g, gr, r, lossOut, gradOut);
+        lossSum += f32 ? Math.fround(loss) : loss;
+        SN[q] = -1; // finished
         continue;
       }
-      for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
-      gradOut[ti] = A;
+      const ce = f32 ? log1pFast32(sn) : Math.log1p(sn); // −log p_t
+      const s = 1 + sn;
+      const omp = sn / s; // 1 − p_t
+      const mod = g === 0 ? w : g === 2 ? w * omp * omp : w * powG(omp, g);
+      const loss = mod * ce;
+      lossSum += f32 ? Math.fround(loss) : loss;
+      if (lossOut !== null) lossOut[r] = loss;
+      if (gradOut !== null) {
+        // A = w (1 − p_t)^γ [γ p_t log p_t − (1 − p_t)]; ∂L/∂z = A (e_t − q)
+        const A = g === 0 ? -gr * w * omp : gr * mod * (-g * ce / s - omp);
+        F[q] = sn > 0 ? -A / sn : 0;
+        AT[q] = A;
+      }
+    }
+    // 3. the gradient rows
+    if (E === null) continue;
+    for (let q = 0, base = r0 * K; q < R; q++, base += K) {
+      if (SN[q]! < 0) continue;
+      const f = F[q]!;
+      const o = base - q * K;
+      for (let j = base; j < base + K; j++) gradOut![j] = E[j - o]! * f;
+      gradOut![base + ld[r0 + q]!] = AT[q]!;
     }
   }
   return lossSum;
@@ -168,16 +196,17 @@ function logitsRows(
 
 /**
  * `S' = Σ_{j ∈ [base, end), j ≠ ti} e^{x_j − zt}` (the target left out, not subtracted: S' may be
- * far below 1), each term also written to `out[j]` when `out` is given ({@link expFast32} for
+ * far below 1), each term also written to `out[j − o]` when `out` is given ({@link expFast32} for
  * float32 logits); `Infinity` when some exponent exceeds 600 (the sum could overflow:
  * {@link logitsRows} then redoes the row relative to its max). A small function of its own, so that
  * its loops keep everything in registers.
  */
-function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, out: Float32Array | Float64Array | null, f32: boolean): number {
+function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, out: Float32Array | Float64Array | null, o: number, f32: boolean): number {
   const zt = xd[ti]!;
   let sn = 0;
   let over = 0;
-  for (let from = base, to = ti; from < end; from = ti + 1, to = end) {
+  // two ranges: [base, ti) and (ti, end)
+  for (let pass = 0, from = base, to = ti; pass < 2; pass++, from = ti + 1, to = end) {
     if (out === null) {
       if (f32) {
         for (let j = from; j < to; j++) {
@@ -197,7 +226,7 @@ function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, o
         const d = xd[j]! - zt;
         over += +(d > 600);
         const e = expFast32(d);
-        out[j] = e;
+        out[j - o] = e;
         sn += e;
       }
     } else {
@@ -205,7 +234,7 @@ function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, o
         const d = xd[j]! - zt;
         over += +(d > 600);
         const e = expFast(d);
-        out[j] = e;
+        out[j - o] = e;
         sn += e;
       }
     }
@@ -225,7 +254,6 @@ function shiftedRow(
   r: number,
   lossOut: Float32Array | Float64Array | null,
   gradOut: Float32Array | Float64Array | null,
-  rows2: DeferredRows | null,
 ): number {
   let m = -Infinity;
   for (let j = base; j < end; j++) if (xd[j]! > m) m = xd[j]!;
@@ -247,11 +275,6 @@ function shiftedRow(
   if (gradOut !== null) {
     const A = g === 0 ? -gr * w * omp : gr * mod * (-g * (et / s) * ce - omp);
     const f = sn > 0 ? -A / sn : 0;
-    if (rows2 !== null) {
-      rows2.scale[r] = f;
-      rows2.target[r] = A;
-      return loss;
-    }
     for (let j = base; j < end; j++) gradOut[j] = gradOut[j]! * f;
     gradOut[ti] = A;
   }
@@ -272,7 +295,6 @@ function sparseKernel(
   gradOut: Float32Array | Float64Array | null,
   a: SparseAttrs,
   op: string,
-  rows2: DeferredRows | null = null,
 ): number {
   const { outer, k: K, inner } = layout(x.shape, a.axis);
   const ld = lab.data;
@@ -281,7 +303,7 @@ function sparseKernel(
   const gU = gamma === null ? 0 : uniformValue(gamma);
   const cw = a.classWeight;
   const ign = a.ignoreClass;
-  if (a.fromLogits && inner === 1 && K > 1) return logitsRows(ld, xd, K, outer, gd, gS, lossOut, gradOut, gU, gamma, cw, ign, rows2);
+  if (a.fromLogits && inner === 1 && K > 1) return logitsRows(ld, xd, K, outer, gd, gS, lossOut, gradOut, gU, gamma, cw, ign);
   let lossSum = 0;
   const f32 = xd instanceof Float32Array;
   const rowStride = K * inner;
@@ -378,31 +400,19 @@ function sparseKernel(
 }
 
 /**
- * The residual of a recorded call: the unit-upstream gradient (times `1/reduceBy` for a fused
- * reduction) or, on the tight logits path with per-row losses, the exponentials and per-row
- * factors (see {@link SparseResidual}). Returns the float64 sum of the per-row losses, written to
- * `lossOut` when given.
+ * The loss op's forward: per-row losses, or their fused reduction. When the call is recorded, the
+ * same pass also computes the gradient for a unit upstream gradient (times `1/reduceBy` for a fused
+ * reduction), kept as the `defineOp` residual for the gradient op.
  */
-function sparseResidual(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, lossOut: Float32Array | Float64Array | null): { res: SparseResidual; sum: number } {
-  const grad = allocLike(x, x.size);
-  const { outer, k, inner } = layout(x.shape, a.axis);
-  // The tight logits path defers its per-row scaling to the gradient op (one pass fewer) unless the
-  // reduction is fused: then the upstream gradient is known (`1/reduceBy` times a scalar, usually 1)
-  // and each row is finished while it is in cache.
-  const rows = a.reduceBy === null && a.fromLogits && inner === 1 && k > 1 ? { scale: new Float64Array(outer), target: new Float64Array(outer), labels: lab.data } : null;
-  const sum = sparseKernel(lab, x, null, a.reduceBy === null ? 1 : 1 / a.reduceBy, lossOut, grad, a, op, rows);
-  return { res: { grad, rows }, sum };
-}
-
-/** The loss op's forward: per-row losses, or their fused reduction; keeps the residual when recorded. */
 function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, ctx: ForwardContext): Tensor {
   const lossOut = a.reduceBy === null ? allocLike(x, lab.size) : null;
+  const gS = a.reduceBy === null ? 1 : 1 / a.reduceBy;
   let sum: number;
   if (ctx.recording && x.requiresGrad) {
-    const kept = sparseResidual(lab, x, a, op, lossOut);
-    ctx.save(kept.res);
-    sum = kept.sum;
-  } else sum = sparseKernel(lab, x, null, 1, lossOut, null, a, op);
+    const grad = allocLike(x, x.size);
+    sum = sparseKernel(lab, x, null, gS, lossOut, grad, a, op);
+    ctx.save(grad);
+  } else sum = sparseKernel(lab, x, null, gS, lossOut, null, a, op);
   if (a.reduceBy === null) return new T(lossOut!, lab.shape.slice());
   // As the generic path: the sum of the dtype-rounded row losses, rounded, then divided.
   const out = allocLike(x, 1);
@@ -412,36 +422,18 @@ function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, ctx: 
 }
 
 /**
- * Completes a deferred gradient in place: out[r, j] = g_r·f_r·e_j for j ≠ t_r and g_r·A_r at t_r
- * (rows with the ignored label stay 0).
- */
-function finishRows(e: Float32Array | Float64Array, g: ArrayLike<number>, d: DeferredRows, K: number, ign: number | null): Float32Array | Float64Array {
-  const { scale, target, labels } = d;
-  for (let r = 0, base = 0; r < scale.length; r++, base += K) {
-    const t = labels[r]!;
-    if (t === ign) continue;
-    const gr = g[r]!;
-    const f = gr * scale[r]!;
-    const end = base + K;
-    for (let j = base; j < end; j++) e[j] = e[j]! * f;
-    e[base + t] = gr * target[r]!;
-  }
-  return e;
-}
-
-/**
- * The gradient op's forward: the forward's residual completed with the upstream gradient `gu` in
- * place (one pass, none for a fused reduction with `gu = 1`), or — without a residual (a second
- * backward through a retained graph) — the same residual recomputed by the same kernel and
- * completed the same way: identical numbers either way.
+ * The gradient op's forward: the forward's residual scaled in place by the upstream gradient `gu`
+ * (per row; one scalar — usually 1: no pass — for a fused reduction), or, without a residual (a
+ * second backward through a retained graph), the same residual recomputed by the same kernel and
+ * scaled the same way: identical numbers either way.
  */
 function sparseGrad(lab: Tensor, x: Tensor, gu: Tensor, a: SparseAttrs, op: string, residual: SparseResidual | null): Tensor {
-  const { grad, rows } = residual ?? sparseResidual(lab, x, a, op, null).res;
-  const l = layout(x.shape, a.axis);
-  let out: Float32Array | Float64Array;
-  if (a.reduceBy !== null) out = scaleAll(grad, gu.data[0]!);
-  else if (rows !== null) out = finishRows(grad, gu.data, rows, l.k, a.ignoreClass);
-  else out = scaleRowsInPlace(grad, gu.data, l);
+  let grad = residual;
+  if (grad === null) {
+    grad = allocLike(x, x.size);
+    sparseKernel(lab, x, null, a.reduceBy === null ? 1 : 1 / a.reduceBy, null, grad, a, op);
+  }
+  const out = a.reduceBy !== null ? scaleAll(grad, gu.data[0]!) : scaleRowsInPlace(grad, gu.data, layout(x.shape, a.axis));
   return new T(out, x.shape.slice());
 }
 
