@@ -1,50 +1,16 @@
 /**
  * Seeded data shared by every implementation: the same Float32Array / Int32Array values are
  * handed to focalgrad and to both TensorFlow.js backends, so every implementation computes the
- * same loss on the same numbers. Generated with a small self-contained PRNG (sfc32 + Box–Muller)
- * so the benchmark does not depend on either library's random numbers.
+ * same loss on the same numbers. The numbers come from focalgrad's seeded `Rng` once, up front;
+ * the timed code of neither library draws random numbers.
  */
+import { Rng } from '@focalgrad/tensor';
 
-/** A seeded generator of uniform and normal floats. */
-export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  private spare: number | null = null;
-
-  constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
-    for (let i = 0; i < 16; i++) this.next();
-  }
-
+/** A seeded generator of uniform and normal floats (focalgrad's `Rng` plus array helpers). */
+export class Prng extends Rng {
   /** A uniform float in [0, 1). */
   next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-
-  /** A standard normal float. */
-  normal(): number {
-    if (this.spare !== null) {
-      const s = this.spare;
-      this.spare = null;
-      return s;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return this.uniform();
   }
 
   /** `n` normals with the given scale, as float32. */
