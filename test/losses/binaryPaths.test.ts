@@ -87,6 +87,20 @@ describe('the residual path and the recompute path are bit-identical', () => {
       expect(kept).toEqual(recomputed);
     }
   });
+  it('a non-last axis (the forward runs per (o, k) range): recomputed over the same ranges, float32, mixed labels', () => {
+    // [2, 6000] averaged over axis 0: ranges of 6000 (not a multiple of the kernel's 256-element
+    // stages). A soft label every 700 elements makes the stage around it take full precision; over
+    // the whole array instead of per range, the second range's stages would be cut differently.
+    const n = 12000;
+    const y = Array.from({ length: n }, (_, i) => (i % 700 === 350 ? 0.5 : i % 3 === 0 ? 1 : 0));
+    const x = Array.from({ length: n }, (_, i) => 3 * Math.sin(i * 0.7));
+    const yt = tensor(y, { dtype: 'float32' }).reshape([2, 6000]);
+    const xt = tensor(x, { dtype: 'float32' }).reshape([2, 6000]);
+    for (const varied of [false, true]) {
+      const { kept, recomputed } = bothPaths((t, p) => binaryFocalCrossentropy(t, p, { fromLogits: true, applyClassBalancing: true, axis: 0 }), yt, xt, varied);
+      expect(kept).toEqual(recomputed);
+    }
+  });
   it('no residual is kept for an unrecorded call, or when only the labels want a gradient', () => {
     const yt = tensor(labels, { dtype: 'float64' });
     const x = tensor(logits, { dtype: 'float64' });

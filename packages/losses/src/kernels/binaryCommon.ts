@@ -50,8 +50,8 @@ export function clipBounds(dtype: DType): { lo: number; hi: number } {
  * - `dOut[dOff + k]` receives `dScale · d loss_{start+k} / d yPred_{start+k}` (the scale of the
  *   op's own reduction, e.g. `1/D` for a mean, folded in before the value is rounded to dOut's type).
  * Returns the float64 sum of all the losses. `c0` is the class index (position along the last
- * axis, modulo `P.C`) of the first element. The derivative of an element does not depend on the
- * range it is computed in, so a gradient recomputed over other ranges is bit-identical.
+ * axis, modulo `P.C`) of the first element. A derivative recomputed over the same ranges is
+ * bit-identical (float32 kernels may pick their arithmetic per stage of a range).
  */
 export type LossKernel<P> = (
   yt: TypedArray,
@@ -74,7 +74,9 @@ export type Derivatives = Float32Array | Float64Array;
 
 /**
  * The scaled derivatives `dScale · d loss / d yPred` of every element, into `out`: the residual
- * the forward keeps, recomputed (same kernel, same numbers) when the backward finds none.
+ * the forward keeps, recomputed when the backward finds none — by the same kernel over the same
+ * range (the whole array, as every forward except {@link runMeanOverAxis} with `inner > 1`, which
+ * recomputes its own ranges), so with the same numbers.
  */
 function recompute<P>(fk: LossKernel<P>, yt: Tensor, yp: Tensor, P: P, dScale: number, out: Derivatives): Derivatives {
   const n = yp.size;
@@ -160,7 +162,15 @@ export function runMeanOverAxisGrad<P extends { C: number }>(
   residual: Derivatives | null,
 ): Tensor {
   const { outer, D, inner } = axisLayout(yp.shape, axis);
-  const out = residual ?? recompute(fk, yt, yp, P, 1 / D, alloc(yp.dtype, yp.size));
+  let out = residual;
+  if (out === null) {
+    out = alloc(yp.dtype, yp.size);
+    if (inner === 1) recompute(fk, yt, yp, P, 1 / D, out);
+    else {
+      // the forward's ranges, one (o, k) run of `inner` elements at a time
+      for (let start = 0; start < yp.size; start += inner) fk(yt.data, yp.data, null, 0, start, inner, start % P.C, P, inner, 1, out, start, 1 / D);
+    }
+  }
   const gd = g.data;
   if (D === 0) return new T(out, yp.shape);
   if (inner === 1) {

@@ -183,12 +183,12 @@ function logitsRows(
     }
     // 3. the gradient rows
     if (E === null) continue;
+    const G = gradOut!;
     for (let q = 0, base = r0 * K; q < R; q++, base += K) {
       if (SN[q]! < 0) continue;
       const f = F[q]!;
-      const o = base - q * K;
-      for (let j = base; j < base + K; j++) gradOut![j] = E[j - o]! * f;
-      gradOut![base + ld[r0 + q]!] = AT[q]!;
+      for (let k = 0, e0 = q * K; k < K; k++) G[base + k] = E[e0 + k]! * f;
+      G[base + ld[r0 + q]!] = AT[q]!;
     }
   }
   return lossSum;
@@ -211,20 +211,20 @@ function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, o
       if (f32) {
         for (let j = from; j < to; j++) {
           const d = xd[j]! - zt;
-          over += +(d > 600);
+          if (d > 600) over = 1;
           sn += expFast32(d);
         }
       } else {
         for (let j = from; j < to; j++) {
           const d = xd[j]! - zt;
-          over += +(d > 600);
+          if (d > 600) over = 1;
           sn += expFast(d);
         }
       }
     } else if (f32) {
       for (let j = from; j < to; j++) {
         const d = xd[j]! - zt;
-        over += +(d > 600);
+        if (d > 600) over = 1;
         const e = expFast32(d);
         out[j - o] = e;
         sn += e;
@@ -232,7 +232,7 @@ function rowExps(xd: ArrayLike<number>, base: number, ti: number, end: number, o
     } else {
       for (let j = from; j < to; j++) {
         const d = xd[j]! - zt;
-        over += +(d > 600);
+        if (d > 600) over = 1;
         const e = expFast(d);
         out[j - o] = e;
         sn += e;
