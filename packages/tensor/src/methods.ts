@@ -2,6 +2,7 @@
 import { Tensor, type TensorLike, type BackwardOptions } from './tensor.js';
 import { ValueError, fmtShape } from './errors.js';
 import { toTensor } from './convert.js';
+import { onesLike } from './create.js';
 import { runBackward } from './autograd/engine.js';
 import * as B from './ops/binary.js';
 import * as U from './ops/unary.js';
@@ -19,9 +20,7 @@ function backward(this: Tensor, grad?: TensorLike, options: BackwardOptions = {}
     if (this.size !== 1) {
       throw new ValueError('backward', 'grad', `is required for a non-scalar output of shape ${fmtShape(this.shape)}; pass a gradient of that shape`);
     }
-    const d = new (this.data.constructor as new (n: number) => Tensor['data'])(1);
-    d[0] = 1;
-    seed = new Tensor(d, this.shape);
+    seed = onesLike(this);
   } else {
     seed = toTensor(grad, this);
     if (seed.shape.length !== this.shape.length || seed.shape.some((d, i) => d !== this.shape[i])) {

@@ -10,6 +10,7 @@ import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { astype, clone, reshape } from '../ops/shape.js';
 import { setGradEnabled } from './mode.js';
+import { zerosLike } from '../create.js';
 
 /** Options of one backward walk. */
 export interface WalkOptions {
@@ -141,7 +142,7 @@ export function runBackward(
       // Free gradients of interior tensors once they have been passed on.
       if (!opts.createGraph) grads.delete(t);
     }
-    if (targets) return targets.map((x) => grads.get(x) ?? zerosOf(x));
+    if (targets) return targets.map((x) => grads.get(x) ?? zerosLike(x));
     // Rules may hand the same tensor to several inputs (add returns [g, g]); give each leaf a .grad
     // of its own so that editing one never changes another.
     const given = new Set<Tensor>();
@@ -173,7 +174,4 @@ export function runBackward(
   }
 }
 
-function zerosOf(x: Tensor): Tensor {
-  const T = x.constructor as new (d: Tensor['data'], s: Tensor['shape']) => Tensor;
-  return new T(new (x.data.constructor as new (n: number) => Tensor['data'])(x.size), x.shape);
-}
+

@@ -8,6 +8,7 @@ import { toTensor } from '../convert.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { identity } from '../ops/shape.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
+import { onesLike, zerosLike } from '../create.js';
 import { releaseClock, runBackward } from './engine.js';
 
 /** How many functional transforms are tracing right now. */
@@ -72,8 +73,7 @@ function scalarOut(out: unknown, op: string): Tensor {
 }
 
 function seedFor(out: Tensor): Tensor {
-  const d = new (out.data.constructor as new (n: number) => Tensor['data'])(out.size).fill(1);
-  return new Tensor(d, out.shape);
+  return onesLike(out);
 }
 
 /**
@@ -104,7 +104,7 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, N extends Arg
     const out = scalarOut(trace(() => f(...all)), 'grad');
     const grads = out.requiresGrad
       ? runBackward([out], [seedFor(out)], { retainGraph: nested, createGraph: nested, since }, wrapped)!
-      : wrapped.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
+      : wrapped.map((w) => zerosLike(w));
     return [out, (typeof argnums === 'object' ? grads : grads[0]) as N extends number ? Tensor : Tensor[]];
   };
 }
@@ -167,7 +167,7 @@ export function vjp<A extends TensorLike[]>(
         throw new ValueError('vjp', 'cotangent', `expected shape ${fmtShape(out.shape)}, got ${fmtShape(ct.shape)}`);
       }
     }
-    if (!out.requiresGrad) return wrapped.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
+    if (!out.requiresGrad) return wrapped.map((w) => zerosLike(w));
     const createGraph = nested || (isGradEnabled() && (depth > 0 || ct.requiresGrad));
     return runBackward([out], [ct], { retainGraph: true, createGraph, since }, wrapped)!;
   };
@@ -212,7 +212,7 @@ export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly
   const targets = wrapped.filter((w) => w.dtype !== 'int32');
   const grads = out.requiresGrad
     ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create, since }, targets)!
-    : targets.map((w) => new Tensor(new (w.data.constructor as new (n: number) => Tensor['data'])(w.size), w.shape));
+    : targets.map((w) => zerosLike(w));
   let k = 0;
   return wrapped.map((w) => (w.dtype === 'int32' ? null : grads[k++]!));
 }

@@ -12,7 +12,7 @@ import { collapse, forEachRow3 } from '../kernels/strided.js';
 import { div, mul, sub } from './binary.js';
 import { equal } from './compare.js';
 import { exp } from './unary.js';
-import { broadcastTo, reshape } from './shape.js';
+import { broadcastTo, reshape, splitAround } from './shape.js';
 
 /** Attributes of a reduction: sorted normalised axes and whether they are kept as 1s. */
 export interface ReduceAttrs {
@@ -74,14 +74,6 @@ function expandBack(t: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   return reshape(t, reducedShape(x.shape, axes, true));
 }
 
-/** Splits `shape` around `axis` into [outer, size, inner] for the softmax-family loops. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
-}
 
 const extremumBackward: OpSpec<ReduceAttrs>['backward'] = (g, { inputs: [x], output, attrs }) => {
   // The gradient goes to every element equal to the extremum, split evenly among ties.
@@ -107,7 +99,7 @@ const logSoftmaxGradComposite = (axis: number) => (g: Tensor, y: Tensor): Tensor
 export const logSoftmaxGradSpec = {
   name: 'logSoftmaxGrad',
   forward: ([g, y], { axis }) => {
-    const [outer, n, inner] = around(y!.shape, axis);
+    const [outer, n, inner] = splitAround(y!.shape, axis);
     const gd = g!.data;
     const yd = y!.data;
     const out = allocate(y!.dtype, yd.length);
@@ -178,7 +170,7 @@ export const reduceSpecs = {
   softmax: {
     name: 'softmax',
     forward: ([x], { axis }) => {
-      const [outer, n, inner] = around(x!.shape, axis);
+      const [outer, n, inner] = splitAround(x!.shape, axis);
       const xd = x!.data;
       const out = allocate(x!.dtype, xd.length);
       for (let o = 0; o < outer; o++) {
@@ -199,7 +191,7 @@ export const reduceSpecs = {
   logSoftmax: {
     name: 'logSoftmax',
     forward: ([x], { axis }) => {
-      const [outer, n, inner] = around(x!.shape, axis);
+      const [outer, n, inner] = splitAround(x!.shape, axis);
       const xd = x!.data;
       const out = allocate(x!.dtype, xd.length);
       for (let o = 0; o < outer; o++) {
@@ -233,7 +225,7 @@ export interface ArgAttrs {
 export const argSpec: OpSpec<ArgAttrs> = {
   name: 'argmax',
   forward: ([x], { axis, keepDims, max }) => {
-    const [outer, n, inner] = around(x!.shape, axis);
+    const [outer, n, inner] = splitAround(x!.shape, axis);
     const xd = x!.data;
     const out = new Int32Array(outer * inner);
     for (let o = 0; o < outer; o++) {

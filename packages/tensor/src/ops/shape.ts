@@ -205,7 +205,8 @@ export const shapeSpecs = {
   } satisfies OpSpec<CastAttrs>,
 };
 
-function splitAround(shape: readonly number[], axis: number): [number, number, number] {
+/** @internal Splits `shape` around `axis` into `[outer, size, inner]` for axis-wise loops. */
+export function splitAround(shape: readonly number[], axis: number): [number, number, number] {
   let outer = 1;
   let inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
