@@ -295,7 +295,7 @@ export async function childMain(caseId: string, impl: ImplName, quick: boolean, 
 
 function measureMemory(c: Case, impl: ImplName, opts: Options): MemResult | { error: string } {
   const script = path.join(HERE, 'run.ts');
-  const args = ['--import', 'tsx', script, '--child', c.id, impl, '--mem-runs', String(opts.memRuns)];
+  const args = ['--conditions=@focalgrad/source', '--import', 'tsx', script, '--child', c.id, impl, '--mem-runs', String(opts.memRuns)];
   if (opts.quick) args.push('--quick');
   const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 2 ** 20 });
   const line = res.stdout?.split('\n').find((l) => l.startsWith('@@MEM '));

@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 `.cpuprofile`: self time per function (with file:line), top N.
  *
- *     npx tsx bench/prof-summary.ts /tmp/prof/CPU.*.cpuprofile [N]
+ *     npx tsx --conditions=@focalgrad/source bench/prof-summary.ts /tmp/prof/CPU.*.cpuprofile [N]
  */
 import fs from 'node:fs';
 

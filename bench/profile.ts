@@ -1,7 +1,7 @@
 /**
  * Runs one workload for one implementation in a loop, for profiling:
  *
- *     node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts W1 [focalgrad] [runs] [--quick]
+ *     node --conditions=@focalgrad/source --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts W1 [focalgrad] [runs] [--quick]
  *
  * then open the `.cpuprofile` in Chrome DevTools, or summarise it with `bench/prof-summary.ts`.
  * Also prints the median time per run.

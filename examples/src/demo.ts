@@ -19,7 +19,7 @@ What focal loss changes for minority classes, in numbers and plots: runs, with t
                  with Lin et al.'s α = 0.25),
   2. softmax   — crossentropy vs categorical and sparse focal loss on 100:1 long-tailed classes,
   3. gradients — Figure 1 of Lin et al. and the focal gradient relative to crossentropy's.
-Each example has more flags: npx tsx examples/src/<name>.ts --help`;
+Each example has more flags: npm run <name> -- --help`;
 
 /** What {@link main} returns: the three results and the wall time. */
 export interface DemoResult {
@@ -70,8 +70,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   io.log(`All ${files.length} plots are in ${displayPath(values.out)}/:`);
   for (const f of files) io.log(`  ${displayPath(f)}`);
   io.log(`\nTotal time ${(ms / 1000).toFixed(1)} s. Rerun any example with other flags, e.g.`);
-  io.log('  npx tsx examples/src/logistic.ts --imbalance 999 --alpha 0.75');
-  io.log('  npx tsx examples/src/softmax.ts --mlp --class-weight inverse');
+  io.log('  npm run logistic -- --imbalance 999 --alpha 0.75');
+  io.log('  npm run softmax -- --mlp --class-weight inverse');
   return { logistic: lr, logisticAlpha: lra, softmax: sr, gradients: gr, files, ms };
 }
 

@@ -3,7 +3,7 @@
  * γ ∈ {0, 0.5, 1, 2, 5}), the derivative with respect to the logit, and its ratio to
  * crossentropy's, all from `focalCurves`, checked against autograd of the loss itself.
  *
- *   npx tsx examples/src/gradients.ts --help
+ *   npm run gradients -- --help
  */
 import { join } from 'node:path';
 import { exp, grad, softplus, tensor, type Tensor } from '@focalgrad/tensor';
@@ -227,7 +227,7 @@ export async function run(o: GradientsOptions, io: Io = processIo): Promise<Grad
 export async function main(argv: readonly string[], io: Io = processIo): Promise<GradientsResult | null> {
   const { values, help } = parseFlags(gradientsFlags, argv);
   if (help) {
-    io.log(helpText('npx tsx examples/src/gradients.ts', SUMMARY, gradientsFlags));
+    io.log(helpText('npm run gradients --', SUMMARY, gradientsFlags));
     return null;
   }
   return run(values, io);

@@ -4,7 +4,7 @@
  * people judge the minority class by and writes loss curves, minority recall per epoch and
  * precision–recall curves as SVG.
  *
- *   npx tsx examples/src/logistic.ts --help
+ *   npm run logistic -- --help
  */
 import { join } from 'node:path';
 import { astype, nn, type Tensor } from '@focalgrad/tensor';
@@ -244,7 +244,7 @@ export async function run(o: LogisticOptions, io: Io = processIo): Promise<Logis
 export async function main(argv: readonly string[], io: Io = processIo): Promise<LogisticResult | null> {
   const { values, help } = parseFlags(logisticFlags, argv);
   if (help) {
-    io.log(helpText('npx tsx examples/src/logistic.ts', SUMMARY, logisticFlags));
+    io.log(helpText('npm run logistic --', SUMMARY, logisticFlags));
     return null;
   }
   return run(values, io);

@@ -5,7 +5,7 @@
  * package semantics) with per-class weights from the class counts. Prints per-class recall from head
  * to tail and writes the loss curves as SVG.
  *
- *   npx tsx examples/src/softmax.ts --help
+ *   npm run softmax -- --help
  */
 import { join } from 'node:path';
 import { nn, oneHot, type Tensor } from '@focalgrad/tensor';
@@ -232,7 +232,7 @@ export async function run(o: SoftmaxOptions, io: Io = processIo): Promise<Softma
 export async function main(argv: readonly string[], io: Io = processIo): Promise<SoftmaxResult | null> {
   const { values, help } = parseFlags(softmaxFlags, argv);
   if (help) {
-    io.log(helpText('npx tsx examples/src/softmax.ts', SUMMARY, softmaxFlags));
+    io.log(helpText('npm run softmax --', SUMMARY, softmaxFlags));
     return null;
   }
   return run(values, io);

@@ -1,6 +1,6 @@
 /**
  * The examples' command lines with small sizes: help, flag errors, the SVG files they write, and
- * running them as scripts the way a newcomer does (`npx tsx examples/src/<name>.ts`).
+ * running them as scripts the way a newcomer does (`npm run <name> -- --help`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -127,15 +127,15 @@ describe('gradients (small)', () => {
 
 describe('as scripts', () => {
   const run = promisify(execFile);
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-  it('`tsx examples/src/logistic.ts --help` prints the help', async () => {
-    const { stdout } = await run(tsx, ['examples/src/logistic.ts', '--help'], { cwd: root });
-    expect(stdout).toMatch(/^Usage: npx tsx examples\/src\/logistic.ts \[flags\]/);
+  it('`npm run logistic -- --help` prints the help', async () => {
+    const { stdout } = await run(npm, ['run', '--silent', 'logistic', '--', '--help'], { cwd: root });
+    expect(stdout).toMatch(/^Usage: npm run logistic -- \[flags\]/);
   });
 
   it('a bad flag value exits with code 2 and says which flag', async () => {
-    const err = await run(tsx, ['examples/src/gradients.ts', '--points', 'many'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(npm, ['run', '--silent', 'gradients', '--', '--points', 'many'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toContain('--points: expected a number, got "many"');
   });

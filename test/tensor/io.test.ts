@@ -7,15 +7,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStateDictFile, saveStateDict } from '@focalgrad/tensor/node';
 import {
   DTypeError,
   ShapeError,
   Tensor,
   ValueError,
-  loadStateDictFile,
   nn,
   optim,
-  saveStateDict,
   stateDictFromJSON,
   stateDictToJSON,
   tensor,

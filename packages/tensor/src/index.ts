@@ -11,7 +11,6 @@
  * ```
  * @packageDocumentation
  */
-import './methods.js';
 
 export type { DType, TypedArray } from './dtype.js';
 export { FocalgradError, ShapeError, DTypeError, ValueError } from './errors.js';
@@ -41,7 +40,6 @@ export {
 } from './ops/shape.js';
 export { matmul } from './ops/matmul.js';
 
-// Layers, optimizers and state dicts (issue 4).
 /**
  * Layers: the {@link nn.Module} base class, {@link nn.Linear}, {@link nn.Sequential}, activation
  * layers, initializers (`nn.init`) and stateless functions (`nn.functional`).
@@ -66,5 +64,5 @@ export * as nn from './nn/index.js';
  * ```
  */
 export * as optim from './optim/index.js';
-export { stateDictToJSON, stateDictFromJSON, saveStateDict, loadStateDictFile } from './io/index.js';
+export { stateDictToJSON, stateDictFromJSON } from './io/index.js';
 export type { StateDict, StateDictJSON, TensorJSON, LoadStateDictOptions, LoadStateDictResult } from './io/index.js';

@@ -1,7 +1,18 @@
 import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
-import { type Shape, sizeOf } from './shape.js';
+import { type Shape, shapesEqual, sizeOf } from './shape.js';
 import type { OpSpec } from './op.js';
+// The ops import this module too. The cycle is safe because nothing here runs an op at module
+// load time: the method bodies below reach these bindings only when called.
+import { runBackward } from './autograd/engine.js';
+import { toTensor } from './convert.js';
+import { onesLike } from './create.js';
+import * as binary from './ops/binary.js';
+import * as compare from './ops/compare.js';
+import * as matmulOps from './ops/matmul.js';
+import * as reduce from './ops/reduce.js';
+import * as shapeOps from './ops/shape.js';
+import * as unary from './ops/unary.js';
 
 /**
  * Anything an op accepts where a tensor is expected: a {@link Tensor}, a number, or a nested array
@@ -188,115 +199,288 @@ export class Tensor {
     const grad = this.requiresGrad ? ', requiresGrad=true' : '';
     return `tensor(${render(this.toArray(), 0)}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${grad})`;
   }
-}
+  /**
+   * Runs backprop from this tensor, accumulating into every leaf's `.grad`. A non-scalar needs
+   * `grad`, the gradient of some scalar with respect to this tensor.
+   * @param grad - the seed gradient, shaped like this tensor (default 1 for a scalar).
+   * @param options - keep the graph, or record the backward for higher-order gradients.
+   */
+  backward(grad?: TensorLike, options: BackwardOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new ValueError('backward', 'this', 'does not require grad: no input of the computation had requiresGrad set');
+    }
+    let seed: Tensor;
+    if (grad === undefined) {
+      if (this.size !== 1) {
+        throw new ValueError('backward', 'grad', `is required for a non-scalar output of shape ${fmtShape(this.shape)}; pass a gradient of that shape`);
+      }
+      seed = onesLike(this);
+    } else {
+      seed = toTensor(grad, this);
+      if (!shapesEqual(seed.shape, this.shape)) {
+        throw new ValueError('backward', 'grad', `expected shape ${fmtShape(this.shape)}, got ${fmtShape(seed.shape)}`);
+      }
+    }
+    const createGraph = options.createGraph ?? false;
+    runBackward([this], [seed], { createGraph, retainGraph: options.retainGraph ?? createGraph });
+  }
 
-/**
- * Method forms of the ops, so expressions chain: `x.mul(w).add(b).sigmoid()`. Each method calls the
- * function of the same name with `this` as the first argument; see that function for details.
- */
-export interface Tensor {
-  /** Runs backprop from this tensor, accumulating into every leaf's `.grad`. A non-scalar needs `grad`. */
-  backward(grad?: TensorLike, options?: BackwardOptions): void;
   /** Sets `.grad` to `null`. */
-  zeroGrad(): void;
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  // Method forms of the ops, so expressions chain: `x.mul(w).add(b).sigmoid()`. Each calls the
+  // function of the same name with `this` as the first argument. They live in the class (not in a
+  // separately imported module) so that no bundler can tree-shake them away from a `Tensor`.
+
   /** `this + b` ({@link add}). */
-  add(b: TensorLike): Tensor;
+  add(b: TensorLike): Tensor {
+    return binary.add(this, b);
+  }
+
   /** `this - b` ({@link sub}). */
-  sub(b: TensorLike): Tensor;
+  sub(b: TensorLike): Tensor {
+    return binary.sub(this, b);
+  }
+
   /** `this * b` ({@link mul}). */
-  mul(b: TensorLike): Tensor;
+  mul(b: TensorLike): Tensor {
+    return binary.mul(this, b);
+  }
+
   /** `this / b` ({@link div}). */
-  div(b: TensorLike): Tensor;
+  div(b: TensorLike): Tensor {
+    return binary.div(this, b);
+  }
+
   /** `this ** b` ({@link pow}). */
-  pow(b: TensorLike): Tensor;
+  pow(b: TensorLike): Tensor {
+    return binary.pow(this, b);
+  }
+
   /** Elementwise maximum ({@link maximum}). */
-  maximum(b: TensorLike): Tensor;
+  maximum(b: TensorLike): Tensor {
+    return binary.maximum(this, b);
+  }
+
   /** Elementwise minimum ({@link minimum}). */
-  minimum(b: TensorLike): Tensor;
+  minimum(b: TensorLike): Tensor {
+    return binary.minimum(this, b);
+  }
+
   /** `-this` ({@link neg}). */
-  neg(): Tensor;
+  neg(): Tensor {
+    return unary.neg(this);
+  }
+
   /** {@link exp} */
-  exp(): Tensor;
+  exp(): Tensor {
+    return unary.exp(this);
+  }
+
   /** {@link log} */
-  log(): Tensor;
+  log(): Tensor {
+    return unary.log(this);
+  }
+
   /** {@link log1p} */
-  log1p(): Tensor;
+  log1p(): Tensor {
+    return unary.log1p(this);
+  }
+
   /** {@link expm1} */
-  expm1(): Tensor;
+  expm1(): Tensor {
+    return unary.expm1(this);
+  }
+
   /** {@link sqrt} */
-  sqrt(): Tensor;
+  sqrt(): Tensor {
+    return unary.sqrt(this);
+  }
+
   /** {@link abs} */
-  abs(): Tensor;
+  abs(): Tensor {
+    return unary.abs(this);
+  }
+
   /** {@link sign} */
-  sign(): Tensor;
+  sign(): Tensor {
+    return unary.sign(this);
+  }
+
   /** {@link square} */
-  square(): Tensor;
+  square(): Tensor {
+    return unary.square(this);
+  }
+
   /** {@link sigmoid} */
-  sigmoid(): Tensor;
+  sigmoid(): Tensor {
+    return unary.sigmoid(this);
+  }
+
   /** {@link logSigmoid} */
-  logSigmoid(): Tensor;
+  logSigmoid(): Tensor {
+    return unary.logSigmoid(this);
+  }
+
   /** {@link softplus} */
-  softplus(): Tensor;
+  softplus(): Tensor {
+    return unary.softplus(this);
+  }
+
   /** {@link tanh} */
-  tanh(): Tensor;
+  tanh(): Tensor {
+    return unary.tanh(this);
+  }
+
   /** {@link relu} */
-  relu(): Tensor;
+  relu(): Tensor {
+    return unary.relu(this);
+  }
+
   /** {@link clip} to `[min, max]`. */
-  clip(min: number, max: number): Tensor;
+  clip(min: number, max: number): Tensor {
+    return compare.clip(this, min, max);
+  }
+
   /** {@link sum} over `axis` (all by default). */
-  sum(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  sum(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return reduce.sum(this, axis, keepDims);
+  }
+
   /** {@link mean} over `axis` (all by default). */
-  mean(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  mean(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return reduce.mean(this, axis, keepDims);
+  }
+
   /** {@link max} over `axis` (all by default). */
-  max(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  max(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return reduce.max(this, axis, keepDims);
+  }
+
   /** {@link min} over `axis` (all by default). */
-  min(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  min(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return reduce.min(this, axis, keepDims);
+  }
+
   /** {@link logSumExp} over `axis` (all by default). */
-  logSumExp(axis?: number | readonly number[], keepDims?: boolean): Tensor;
+  logSumExp(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return reduce.logSumExp(this, axis, keepDims);
+  }
+
   /** {@link argmax} along `axis` (default last). */
-  argmax(axis?: number, keepDims?: boolean): Tensor;
+  argmax(axis?: number, keepDims?: boolean): Tensor {
+    return reduce.argmax(this, axis, keepDims);
+  }
+
   /** {@link argmin} along `axis` (default last). */
-  argmin(axis?: number, keepDims?: boolean): Tensor;
+  argmin(axis?: number, keepDims?: boolean): Tensor {
+    return reduce.argmin(this, axis, keepDims);
+  }
+
   /** {@link softmax} along `axis` (default last). */
-  softmax(axis?: number): Tensor;
+  softmax(axis?: number): Tensor {
+    return reduce.softmax(this, axis);
+  }
+
   /** {@link logSoftmax} along `axis` (default last). */
-  logSoftmax(axis?: number): Tensor;
+  logSoftmax(axis?: number): Tensor {
+    return reduce.logSoftmax(this, axis);
+  }
+
   /** {@link matmul} */
-  matmul(b: TensorLike): Tensor;
+  matmul(b: TensorLike): Tensor {
+    return matmulOps.matmul(this, b);
+  }
+
   /** {@link transpose}: reversed axes, or `perm`. */
-  transpose(perm?: readonly number[]): Tensor;
+  transpose(perm?: readonly number[]): Tensor {
+    return shapeOps.transpose(this, perm);
+  }
+
   /** {@link permute} */
-  permute(perm: readonly number[]): Tensor;
+  permute(perm: readonly number[]): Tensor {
+    return shapeOps.permute(this, perm);
+  }
+
   /** {@link reshape} */
-  reshape(shape: readonly number[]): Tensor;
+  reshape(shape: readonly number[]): Tensor {
+    return shapeOps.reshape(this, shape);
+  }
+
   /** {@link flatten} */
-  flatten(): Tensor;
+  flatten(): Tensor {
+    return shapeOps.flatten(this);
+  }
+
   /** {@link squeeze} */
-  squeeze(axis?: number | readonly number[]): Tensor;
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return shapeOps.squeeze(this, axis);
+  }
+
   /** {@link expandDims} */
-  expandDims(axis: number): Tensor;
+  expandDims(axis: number): Tensor {
+    return shapeOps.expandDims(this, axis);
+  }
+
   /** {@link broadcastTo} */
-  broadcastTo(shape: readonly number[]): Tensor;
+  broadcastTo(shape: readonly number[]): Tensor {
+    return shapeOps.broadcastTo(this, shape);
+  }
+
   /** {@link slice} */
-  slice(begin: readonly number[], size?: readonly number[]): Tensor;
+  slice(begin: readonly number[], size?: readonly number[]): Tensor {
+    return shapeOps.slice(this, begin, size);
+  }
+
   /** {@link gather} */
-  gather(indices: TensorLike, axis?: number): Tensor;
+  gather(indices: TensorLike, axis?: number): Tensor {
+    return shapeOps.gather(this, indices, axis);
+  }
+
   /** {@link astype} */
-  astype(dtype: DType): Tensor;
+  astype(dtype: DType): Tensor {
+    return shapeOps.astype(this, dtype);
+  }
+
   /** {@link detach} */
-  detach(): Tensor;
+  detach(): Tensor {
+    return shapeOps.detach(this);
+  }
+
   /** {@link clone} */
-  clone(): Tensor;
+  clone(): Tensor {
+    return shapeOps.clone(this);
+  }
+
   /** {@link greater} */
-  greater(b: TensorLike): Tensor;
+  greater(b: TensorLike): Tensor {
+    return compare.greater(this, b);
+  }
+
   /** {@link greaterEqual} */
-  greaterEqual(b: TensorLike): Tensor;
+  greaterEqual(b: TensorLike): Tensor {
+    return compare.greaterEqual(this, b);
+  }
+
   /** {@link less} */
-  less(b: TensorLike): Tensor;
+  less(b: TensorLike): Tensor {
+    return compare.less(this, b);
+  }
+
   /** {@link lessEqual} */
-  lessEqual(b: TensorLike): Tensor;
+  lessEqual(b: TensorLike): Tensor {
+    return compare.lessEqual(this, b);
+  }
+
   /** {@link equal} */
-  equal(b: TensorLike): Tensor;
+  equal(b: TensorLike): Tensor {
+    return compare.equal(this, b);
+  }
+
   /** {@link notEqual} */
-  notEqual(b: TensorLike): Tensor;
+  notEqual(b: TensorLike): Tensor {
+    return compare.notEqual(this, b);
+  }
 }

@@ -1,7 +1,9 @@
+/// <reference types="node" />
 /**
- * Saving and loading state dicts as JSON files. `node:fs/promises` is loaded with a dynamic
- * `import()` inside these two functions only, so the rest of the package stays platform-neutral.
+ * Saving and loading state dicts as JSON files, exported only from the Node-only subpath
+ * `@focalgrad/tensor/node` so that the main entry stays free of Node built-ins.
  */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { ValueError } from '../errors.js';
 import { type StateDict, stateDictFromJSON, stateDictToJSON } from './state-dict.js';
 
@@ -25,13 +27,12 @@ export async function saveStateDict(path: string, source: StateDict | { stateDic
   }
   const dict = typeof (source as { stateDict?: unknown }).stateDict === 'function' ? (source as { stateDict(): StateDict }).stateDict() : (source as StateDict);
   const text = stateDictToJSON(dict);
-  const fs = await import('node:fs/promises');
   const tmp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
-    await fs.writeFile(tmp, text, 'utf8');
-    await fs.rename(tmp, path);
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
+    await rm(tmp, { force: true });
     throw e;
   }
 }
@@ -51,6 +52,5 @@ export async function loadStateDictFile(path: string): Promise<StateDict> {
   if (typeof path !== 'string' || path.length === 0) {
     throw new ValueError('loadStateDictFile', 'path', `expected a non-empty string, got ${JSON.stringify(path)}`);
   }
-  const fs = await import('node:fs/promises');
-  return stateDictFromJSON(await fs.readFile(path, 'utf8'));
+  return stateDictFromJSON(await readFile(path, 'utf8'));
 }
