@@ -64,5 +64,5 @@ export * as nn from './nn/index.js';
  * ```
  */
 export * as optim from './optim/index.js';
-export { stateDictToJSON, stateDictFromJSON } from './io/index.js';
-export type { StateDict, StateDictJSON, TensorJSON, LoadStateDictOptions, LoadStateDictResult } from './io/index.js';
+export { stateDictToJSON, stateDictFromJSON, toSafetensors, fromSafetensors } from './io/index.js';
+export type { StateDict, StateDictJSON, TensorJSON, LoadStateDictOptions, LoadStateDictResult, Safetensors } from './io/index.js';

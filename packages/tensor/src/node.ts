@@ -14,3 +14,4 @@
  * @packageDocumentation
  */
 export { saveStateDict, loadStateDictFile } from './io/file.js';
+export { saveSafetensors, loadSafetensorsFile } from './io/safetensors-file.js';
