@@ -205,7 +205,8 @@ describe('file helpers', () => {
     await saveStateDict(path, { b: tensor([0.5]) });
     expect(Object.keys(await loadStateDictFile(path))).toEqual(['b']);
     expect(JSON.parse(await readFile(path, 'utf8')).format).toBe('focalgrad.stateDict');
-    await expect(loadStateDictFile(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
+    await expect(loadStateDictFile(join(dir, 'missing.json'))).rejects.toThrow(/loadStateDictFile: argument 'path' no such file '.*missing\.json'/);
+    await expect(saveStateDict(join(dir, 'no', 'such', 'dir.json'), {})).rejects.toThrow(/saveStateDict: argument 'path' cannot write .* its directory does not exist/);
     const junk = join(dir, 'junk.json');
     await writeFile(junk, '{"format":"something else"}');
     await expect(loadStateDictFile(junk)).rejects.toThrow(ValueError);

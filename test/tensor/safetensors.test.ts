@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, Tensor, ValueError, nn, tensor, type StateDict } from '@focalgrad/tensor';
-import { fromSafetensors, toSafetensors } from '../../packages/tensor/src/io/safetensors.js';
-import { loadSafetensorsFile, saveSafetensors } from '../../packages/tensor/src/io/safetensors-file.js';
+import { DTypeError, ShapeError, Tensor, ValueError, fromSafetensors, nn, tensor, toSafetensors, type StateDict } from '@focalgrad/tensor';
+import { loadSafetensorsFile, saveSafetensors } from '@focalgrad/tensor/node';
 
 const fixture = (name: string): Promise<Uint8Array> => readFile(fileURLToPath(new URL(`../fixtures/safetensors/${name}`, import.meta.url)));
 

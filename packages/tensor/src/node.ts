@@ -13,5 +13,4 @@
  * ```
  * @packageDocumentation
  */
-export { saveStateDict, loadStateDictFile } from './io/file.js';
-export { saveSafetensors, loadSafetensorsFile } from './io/safetensors-file.js';
+export { saveStateDict, loadStateDictFile, saveSafetensors, loadSafetensorsFile } from './io/files.js';
