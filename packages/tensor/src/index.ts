@@ -15,6 +15,7 @@
 export type { DType, TypedArray } from './dtype.js';
 export { FocalgradError, ShapeError, DTypeError, ValueError } from './errors.js';
 export type { Shape } from './shape.js';
+export { splitAround } from './shape.js';
 export { Tensor } from './tensor.js';
 export type { TensorLike, NestedArray, BackwardOptions, GraphNode } from './tensor.js';
 export { tensor } from './convert.js';
@@ -27,6 +28,8 @@ export { grad, valueAndGrad, vjp, compositeVjp } from './autograd/functional.js'
 export type { Argnums } from './autograd/functional.js';
 export { defineOp } from './op.js';
 export type { Op, OpSpec, OpContext, ForwardContext } from './op.js';
+export { defineFusedOp } from './fused.js';
+export type { FusedOpSpec, FusedGradient, FusedGradientContext } from './fused.js';
 export { gradcheck, gradgradcheck, GradcheckError } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
 export { add, sub, mul, div, pow, maximum, minimum } from './ops/binary.js';

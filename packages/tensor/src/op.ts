@@ -27,6 +27,13 @@ export interface OpContext<A> {
    * `undefined` when nothing was saved.
    */
   takeSaved(): unknown;
+  /**
+   * The VJP of a composite function of tensors, for a backward rule that differentiates a formula
+   * (a fused gradient's higher orders): `vjp(fn, inputs, cotangent)` returns, per input, the
+   * gradient of `fn(...inputs)` contracted with `cotangent`, or `null` where `fn` does not depend
+   * on that input. The same function as {@link compositeVjp}, handed to rules by the engine.
+   */
+  vjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], cotangent: Tensor): (Tensor | null)[];
 }
 
 /**
@@ -89,9 +96,15 @@ export interface OpSpec<A> {
   forward(inputs: readonly Tensor[], attrs: A, ctx: ForwardContext): Tensor;
   /**
    * The vector-Jacobian product: one gradient per input, shaped like the input or like the output
-   * it was broadcast to. Omit it for ops with no gradient (comparisons, argmax).
+   * it was broadcast to. An op without one must say so with `nonDifferentiable: true`; otherwise a
+   * backward pass that reaches it throws instead of treating its gradient as zero.
    */
   backward?(grad: Tensor, ctx: OpContext<A>): ReadonlyArray<Tensor | null | undefined>;
+  /**
+   * Declares that the output carries no gradient (comparisons, `argmax`, `sign`): the op is never
+   * recorded, and its output does not require grad.
+   */
+  readonly nonDifferentiable?: boolean;
   /** Validates inputs and attributes before the kernel runs; throw a typed error on bad input. */
   check?(inputs: readonly Tensor[], attrs: A): void;
 }
@@ -140,7 +153,7 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
     const inputs = convertInputs(rawInputs);
     spec.check?.(inputs, attrs as A);
     let record = false;
-    if (spec.backward !== undefined && isGradEnabled()) {
+    if (spec.nonDifferentiable !== true && isGradEnabled()) {
       for (let i = 0; i < inputs.length; i++) {
         if (inputs[i]!.requiresGrad) {
           record = true;

@@ -108,3 +108,26 @@ export function assertShape(shape: readonly number[], op: string, arg = 'shape')
     }
   }
 }
+
+/**
+ * Splits `shape` around `axis` into `[outer, size, inner]`: the product of the dimensions before
+ * the axis, its length, and the product of those after it. Element `(o, k, i)` of the axis-wise
+ * view sits at flat index `(o·size + k)·inner + i`, so a kernel can walk any axis of a row-major
+ * tensor without a permute.
+ *
+ * @param shape - the dimensions.
+ * @param axis - an axis of `shape`, already in `[0, shape.length)`.
+ * @returns `[outer, size, inner]`.
+ * @example
+ * ```ts
+ * splitAround([2, 3, 4], 1); // [2, 3, 4]
+ * splitAround([2, 3, 4], 2); // [6, 4, 1]
+ * ```
+ */
+export function splitAround(shape: readonly number[], axis: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i]!;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[axis]!, inner];
+}

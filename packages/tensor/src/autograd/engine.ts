@@ -8,9 +8,9 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { astype, clone, reshape } from '../ops/shape.js';
-import { setGradEnabled } from './mode.js';
-import { zerosLike } from '../create.js';
+import { astype, clone, identity, reshape } from '../ops/shape.js';
+import { Tensor as TensorClass } from '../tensor.js';
+import { isGradEnabled, setGradEnabled } from './mode.js';
 
 /** Options of one backward walk. */
 export interface WalkOptions {
@@ -85,14 +85,14 @@ function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null,
 
 /**
  * Runs the backward walk from `roots` seeded with `seeds`. With `targets`, returns their gradients
- * (zeros where unreached) and leaves `.grad` alone; without, accumulates into leaves' `.grad`.
+ * (`null` where unreached) and leaves `.grad` alone; without, accumulates into leaves' `.grad`.
  */
 export function runBackward(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   opts: WalkOptions,
   targets?: readonly Tensor[],
-): Tensor[] | undefined {
+): (Tensor | null)[] | undefined {
   const targetSet = targets ? new Set(targets) : null;
   const order = topoOrder(roots, targetSet, targetSet ? (opts.since ?? -1) : -1);
   // With targets, only nodes on a path to a target matter.
@@ -117,16 +117,23 @@ export function runBackward(
       const node = t.node;
       if (node === null || targetSet?.has(t)) continue;
       const g = grads.get(t);
-      if (g === undefined || node.op.backward === undefined) continue;
+      if (g === undefined) continue;
       const inputs = node.inputs;
       const needs = inputs.map((x) => x.requiresGrad && (useful === null || useful.has(x)));
       if (!needs.some(Boolean)) continue;
+      if (node.op.backward === undefined) {
+        throw new ValueError(
+          node.op.name,
+          'backward',
+          "is not defined, so the gradient through this op is unknown; give the op a backward rule, or declare it 'nonDifferentiable: true' if its output carries no gradient",
+        );
+      }
       const takeSaved = (): unknown => {
         const r = node.saved;
         node.saved = undefined;
         return r;
       };
-      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs, takeSaved });
+      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs, takeSaved, vjp: compositeVjp });
       for (let i = 0; i < inputs.length; i++) {
         const gi = gin[i];
         if (!needs[i] || gi === null || gi === undefined) continue;
@@ -142,7 +149,7 @@ export function runBackward(
       // Free gradients of interior tensors once they have been passed on.
       if (!opts.createGraph) grads.delete(t);
     }
-    if (targets) return targets.map((x) => grads.get(x) ?? zerosLike(x));
+    if (targets) return targets.map((x) => grads.get(x) ?? null);
     // Rules may hand the same tensor to several inputs (add returns [g, g]); give each leaf a .grad
     // of its own so that editing one never changes another.
     const given = new Set<Tensor>();
@@ -175,3 +182,31 @@ export function runBackward(
 }
 
 
+
+/**
+ * The VJP of `fn` at `inputs` contracted with `cotangent`: one gradient per input, `null` for
+ * int32 inputs and for inputs `fn` does not depend on. Records its own backward when grad mode is
+ * on (inside a `createGraph` walk), so the result is differentiable again.
+ */
+export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], cotangent: Tensor): (Tensor | null)[] {
+  const create = isGradEnabled();
+  const since = releaseClock();
+  const wrapped = inputs.map((t) => {
+    if (t.dtype === 'int32') return t;
+    if (create && t.requiresGrad) return identity(t);
+    const w = new TensorClass(t.data, t.shape);
+    w.requiresGrad = true;
+    return w;
+  });
+  const prev = setGradEnabled(true);
+  let out: Tensor;
+  try {
+    out = fn(...wrapped);
+  } finally {
+    setGradEnabled(prev);
+  }
+  const targets = wrapped.filter((w) => w.dtype !== 'int32');
+  const grads = out.requiresGrad ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create, since }, targets)! : targets.map(() => null);
+  let k = 0;
+  return wrapped.map((w) => (w.dtype === 'int32' ? null : grads[k++]!));
+}

@@ -9,7 +9,12 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { identity } from '../ops/shape.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
 import { onesLike, zerosLike } from '../create.js';
-import { releaseClock, runBackward } from './engine.js';
+import { compositeVjp as vjpOfComposite, releaseClock, runBackward } from './engine.js';
+
+/** Zeros for the targets a backward walk did not reach. */
+function orZeros(grads: readonly (Tensor | null)[], targets: readonly Tensor[]): Tensor[] {
+  return grads.map((g, i) => g ?? zerosLike(targets[i]!));
+}
 
 /** How many functional transforms are tracing right now. */
 let depth = 0;
@@ -103,7 +108,7 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, N extends Arg
     const { wrapped, all, nested } = prepare(args, nums, 'grad');
     const out = scalarOut(trace(() => f(...all)), 'grad');
     const grads = out.requiresGrad
-      ? runBackward([out], [seedFor(out)], { retainGraph: nested, createGraph: nested, since }, wrapped)!
+      ? orZeros(runBackward([out], [seedFor(out)], { retainGraph: nested, createGraph: nested, since }, wrapped)!, wrapped)
       : wrapped.map((w) => zerosLike(w));
     return [out, (typeof argnums === 'object' ? grads : grads[0]) as N extends number ? Tensor : Tensor[]];
   };
@@ -169,7 +174,7 @@ export function vjp<A extends TensorLike[]>(
     }
     if (!out.requiresGrad) return wrapped.map((w) => zerosLike(w));
     const createGraph = nested || (isGradEnabled() && (depth > 0 || ct.requiresGrad));
-    return runBackward([out], [ct], { retainGraph: true, createGraph, since }, wrapped)!;
+    return orZeros(runBackward([out], [ct], { retainGraph: true, createGraph, since }, wrapped)!, wrapped);
   };
   return [out, back];
 }
@@ -193,26 +198,5 @@ export function vjp<A extends TensorLike[]>(
  * ```
  */
 export function compositeVjp(fn: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], cotangent: Tensor): (Tensor | null)[] {
-  const create = isGradEnabled();
-  const since = releaseClock();
-  const wrapped = inputs.map((t) => {
-    if (t.dtype === 'int32') return t;
-    if (create && t.requiresGrad) return identity(t);
-    const w = new Tensor(t.data, t.shape);
-    w.requiresGrad = true;
-    return w;
-  });
-  const prev = setGradEnabled(true);
-  let out: Tensor;
-  try {
-    out = fn(...wrapped);
-  } finally {
-    setGradEnabled(prev);
-  }
-  const targets = wrapped.filter((w) => w.dtype !== 'int32');
-  const grads = out.requiresGrad
-    ? runBackward([out], [cotangent], { retainGraph: create, createGraph: create, since }, targets)!
-    : targets.map((w) => zerosLike(w));
-  let k = 0;
-  return wrapped.map((w) => (w.dtype === 'int32' ? null : grads[k++]!));
+  return vjpOfComposite(fn, inputs, cotangent).map((g, i) => (g === null && inputs[i]!.dtype !== 'int32' ? zerosLike(inputs[i]!) : g));
 }

@@ -10,7 +10,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { mul } from './binary.js';
 
 function maskSpec(name: string, row: BinaryRow): OpSpec<void> {
-  return { name, forward: ([a, b]) => binaryMap(a!, b!, 'int32', name, row) };
+  return { name, forward: ([a, b]) => binaryMap(a!, b!, 'int32', name, row), nonDifferentiable: true };
 }
 
 export const compareSpecs = {

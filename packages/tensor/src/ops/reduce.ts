@@ -4,7 +4,7 @@
  */
 import { allocate } from '../dtype.js';
 import { defineOp, type OpSpec } from '../op.js';
-import { normalizeAxes, normalizeAxis, reducedShape, sizeOf, stridesOf } from '../shape.js';
+import { normalizeAxes, normalizeAxis, reducedShape, sizeOf, splitAround, stridesOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { toTensor } from '../convert.js';
 import { compositeVjp } from '../autograd/functional.js';
@@ -12,7 +12,7 @@ import { collapse, forEachRow3 } from '../kernels/strided.js';
 import { div, mul, sub } from './binary.js';
 import { equal } from './compare.js';
 import { exp } from './unary.js';
-import { broadcastTo, reshape, splitAround } from './shape.js';
+import { broadcastTo, reshape } from './shape.js';
 
 /** Attributes of a reduction: sorted normalised axes and whether they are kept as 1s. */
 export interface ReduceAttrs {
@@ -224,6 +224,7 @@ export interface ArgAttrs {
 
 export const argSpec: OpSpec<ArgAttrs> = {
   name: 'argmax',
+  nonDifferentiable: true,
   forward: ([x], { axis, keepDims, max }) => {
     const [outer, n, inner] = splitAround(x!.shape, axis);
     const xd = x!.data;

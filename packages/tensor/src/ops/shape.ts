@@ -8,7 +8,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastKernel } from '../kernels/binary.js';
 import { collapse, forEachRow3 } from '../kernels/strided.js';
 import { defineOp, type OpSpec } from '../op.js';
-import { assertBroadcastableTo, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
+import { assertBroadcastableTo, normalizeAxis, sizeOf, splitAround, stridesOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** Attributes of reshape and broadcastTo. */
@@ -205,14 +205,6 @@ export const shapeSpecs = {
   } satisfies OpSpec<CastAttrs>,
 };
 
-/** @internal Splits `shape` around `axis` into `[outer, size, inner]` for axis-wise loops. */
-export function splitAround(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
-}
 
 const ops = {
   identity: defineOp(shapeSpecs.identity),

@@ -22,6 +22,7 @@ function unarySpec<R extends OpSpec<void>['backward']>(name: string, loop: Loop,
       return new Tensor(out, x!.shape);
     },
     backward,
+    nonDifferentiable: backward === undefined,
   };
 }
 
