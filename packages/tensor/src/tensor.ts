@@ -1,9 +1,16 @@
+/**
+ * The `Tensor` class. The file is longer than most because the method forms of the ops
+ * (`x.add(y)`, about fifty one-line methods) are defined in the class body itself: a separate
+ * module that patched them onto the prototype would be a side-effect import, which bundlers drop
+ * from a package declared `"sideEffects": false`.
+ */
 import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { type Shape, shapesEqual, sizeOf } from './shape.js';
 import type { OpSpec } from './op.js';
-// The ops import this module too. The cycle is safe because nothing here runs an op at module
-// load time: the method bodies below reach these bindings only when called.
+// The ops import this module too (they construct Tensors): the one import cycle in the package,
+// and a safe one, because the method bodies reach these bindings only when called, never while
+// the modules load.
 import { runBackward } from './autograd/engine.js';
 import { toTensor } from './convert.js';
 import { onesLike } from './create.js';

@@ -1,116 +1,11 @@
 /**
- * Broadcasting binary ops. Each definition holds its forward row kernel and its VJP; gradients of
- * broadcast inputs are summed back to the input's shape centrally by the autograd engine.
+ * Broadcasting binary ops: `add`, `sub`, `mul`, `div`, `pow`, `maximum`, `minimum` with NumPy
+ * broadcasting. Their kernels are in `kernels/js/broadcast.ts` and their backward rules in the
+ * primitive table (`primitives.ts`); gradients of broadcast inputs are summed back to each input's
+ * shape by the autograd engine.
  */
-import { type DType, promote } from '../dtype.js';
-import { binaryMap, type BinaryRow } from '../kernels/binary.js';
-import { defineOp, type OpSpec } from '../op.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { greater, equal, greaterEqual, logicalAnd, where } from './compare.js';
-import { log, neg, powScalar } from './unary.js';
-
-const floatOf = (a: DType, b: DType): DType => {
-  const d = promote(a, b);
-  return d === 'int32' ? 'float32' : d;
-};
-
-function binarySpec(name: string, row: BinaryRow, dtype: (a: DType, b: DType) => DType, backward: NonNullable<OpSpec<void>['backward']>): OpSpec<void> & { backward: NonNullable<OpSpec<void>['backward']> } {
-  return {
-    name,
-    forward: ([a, b]) => binaryMap(a!, b!, dtype(a!.dtype, b!.dtype), name, row),
-    backward,
-  };
-}
-
-export const binarySpecs = {
-  add: binarySpec(
-    'add',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! + b[bo + k * bs]!;
-    },
-    promote,
-    (g) => [g, g],
-  ),
-  sub: binarySpec(
-    'sub',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! - b[bo + k * bs]!;
-    },
-    promote,
-    (g) => [g, neg(g)],
-  ),
-  mul: binarySpec(
-    'mul',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! * b[bo + k * bs]!;
-    },
-    promote,
-    (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [na ? mul(g, b!) : null, nb ? mul(g, a!) : null],
-  ),
-  div: binarySpec(
-    'div',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! / b[bo + k * bs]!;
-    },
-    floatOf,
-    // d(a/b)/db = -a/b^2, written with the inputs only so second order stays exact.
-    (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [
-      na ? div(g, b!) : null,
-      nb ? neg(div(mul(g, a!), mul(b!, b!))) : null,
-    ],
-  ),
-  pow: binarySpec(
-    'pow',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) o[oo + k] = Math.pow(a[ao + k * as]!, b[bo + k * bs]!);
-    },
-    floatOf,
-    (g, { inputs: [a, b], output, needsInputGrad: [na, nb] }) => [
-      na ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null,
-      // PyTorch's convention: where a == 0 and b >= 0 the exponent's gradient is 0, not 0 * -inf.
-      nb ? mul(g, where(logicalAnd(equal(a!, 0), greaterEqual(b!, 0)), 0, mul(output, log(a!)))) : null,
-    ],
-  ),
-  maximum: binarySpec(
-    'maximum',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) {
-        const x = a[ao + k * as]!;
-        const y = b[bo + k * bs]!;
-        o[oo + k] = x > y || Number.isNaN(x) ? x : y;
-      }
-    },
-    promote,
-    // Ties split the gradient evenly, as PyTorch does.
-    (g, { inputs: [a, b] }) => {
-      const half = mul(equal(a!, b!), 0.5);
-      return [mul(g, add(greater(a!, b!), half)), mul(g, add(greater(b!, a!), half))];
-    },
-  ),
-  minimum: binarySpec(
-    'minimum',
-    (o, a, b, n, ao, as, bo, bs, oo) => {
-      for (let k = 0; k < n; k++) {
-        const x = a[ao + k * as]!;
-        const y = b[bo + k * bs]!;
-        o[oo + k] = x < y || Number.isNaN(x) ? x : y;
-      }
-    },
-    promote,
-    (g, { inputs: [a, b] }) => {
-      const half = mul(equal(a!, b!), 0.5);
-      return [mul(g, add(greater(b!, a!), half)), mul(g, add(greater(a!, b!), half))];
-    },
-  ),
-};
-
-const addOp = defineOp(binarySpecs.add);
-const subOp = defineOp(binarySpecs.sub);
-const mulOp = defineOp(binarySpecs.mul);
-const divOp = defineOp(binarySpecs.div);
-const powOp = defineOp(binarySpecs.pow);
-const maximumOp = defineOp(binarySpecs.maximum);
-const minimumOp = defineOp(binarySpecs.minimum);
+import { P } from './primitives.js';
 
 /**
  * Elementwise `a + b` with NumPy broadcasting.
@@ -122,7 +17,7 @@ const minimumOp = defineOp(binarySpecs.minimum);
  * ```
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return addOp([a, b]);
+  return P.add([a, b]);
 }
 
 /**
@@ -135,7 +30,7 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return subOp([a, b]);
+  return P.sub([a, b]);
 }
 
 /**
@@ -148,7 +43,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return mulOp([a, b]);
+  return P.mul([a, b]);
 }
 
 /**
@@ -161,7 +56,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return divOp([a, b]);
+  return P.div([a, b]);
 }
 
 /**
@@ -175,8 +70,8 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return powScalar(a, b);
-  return powOp([a, b]);
+  if (typeof b === 'number') return P.powScalar([a], { p: b });
+  return P.pow([a, b]);
 }
 
 /**
@@ -189,7 +84,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return maximumOp([a, b]);
+  return P.maximum([a, b]);
 }
 
 /**
@@ -202,5 +97,5 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return minimumOp([a, b]);
+  return P.minimum([a, b]);
 }

@@ -1,107 +1,9 @@
 /**
- * Comparisons (int32 0/1 masks, no gradient), `where` and `clip`.
+ * Comparisons and logical ops (int32 masks, no gradient), `where` and `clip`. Their kernels are in
+ * `kernels/js/` and their backward rules in the primitive table (`primitives.ts`).
  */
-import { allocate, promote } from '../dtype.js';
-import { ValueError } from '../errors.js';
-import { binaryMap, broadcastKernel, type BinaryRow } from '../kernels/binary.js';
-import { defineOp, type OpSpec } from '../op.js';
-import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
-import { mul } from './binary.js';
-
-function maskSpec(name: string, row: BinaryRow): OpSpec<void> {
-  return { name, forward: ([a, b]) => binaryMap(a!, b!, 'int32', name, row), nonDifferentiable: true };
-}
-
-export const compareSpecs = {
-  greater: maskSpec('greater', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! > b[bo + k * bs]! ? 1 : 0;
-  }),
-  greaterEqual: maskSpec('greaterEqual', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! >= b[bo + k * bs]! ? 1 : 0;
-  }),
-  less: maskSpec('less', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! < b[bo + k * bs]! ? 1 : 0;
-  }),
-  lessEqual: maskSpec('lessEqual', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! <= b[bo + k * bs]! ? 1 : 0;
-  }),
-  equal: maskSpec('equal', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! === b[bo + k * bs]! ? 1 : 0;
-  }),
-  notEqual: maskSpec('notEqual', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! !== b[bo + k * bs]! ? 1 : 0;
-  }),
-  logicalAnd: maskSpec('logicalAnd', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! !== 0 && b[bo + k * bs]! !== 0 ? 1 : 0;
-  }),
-  logicalOr: maskSpec('logicalOr', (o, a, b, n, ao, as, bo, bs, oo) => {
-    for (let k = 0; k < n; k++) o[oo + k] = a[ao + k * as]! !== 0 || b[bo + k * bs]! !== 0 ? 1 : 0;
-  }),
-} satisfies Record<string, OpSpec<void>>;
-
-export const whereSpec = {
-  name: 'where',
-  forward: ([c, a, b]) => {
-    let shape = broadcastShapes(c!.shape, a!.shape, 'where', 'condition', 'a');
-    shape = broadcastShapes(shape, b!.shape, 'where', 'a', 'b');
-    // A one-element operand (`where(c, g, 0)`, the common case) is read with stride 0 instead of
-    // being materialised; other broadcasts are expanded.
-    const n = sizeOf(shape);
-    const expand = (t: Tensor): Tensor => (shapesEqual(t.shape, shape) || t.size === 1 ? t : broadcastKernel(t, shape));
-    const cd = expand(c!).data;
-    const ad = expand(a!).data;
-    const bd = expand(b!).data;
-    const cs = cd.length === n ? 1 : 0;
-    const as = ad.length === n ? 1 : 0;
-    const bs = bd.length === n ? 1 : 0;
-    const out = allocate(promote(a!.dtype, b!.dtype), n);
-    for (let i = 0, ci = 0, ai = 0, bi = 0; i < n; i++, ci += cs, ai += as, bi += bs) out[i] = cd[ci] !== 0 ? ad[ai]! : bd[bi]!;
-    return new Tensor(out, shape);
-  },
-  backward: (g, { inputs: [c], needsInputGrad: [, na, nb] }) => [
-    null,
-    na ? where(c!, g, 0) : null,
-    nb ? where(c!, 0, g) : null,
-  ],
-} satisfies OpSpec<void>;
-
-/** Attributes of the clip op. */
-export interface ClipAttrs {
-  min: number;
-  max: number;
-}
-
-export const clipSpec = {
-  name: 'clip',
-  check: (_, { min, max }) => {
-    if (!(min <= max)) throw new ValueError('clip', 'min', `expected min <= max, got min=${min}, max=${max}`);
-  },
-  forward: ([x], { min, max }) => {
-    const xd = x!.data;
-    const out = allocate(x!.dtype, xd.length);
-    for (let i = 0; i < xd.length; i++) {
-      const v = xd[i]!;
-      out[i] = v < min ? min : v > max ? max : v;
-    }
-    return new Tensor(out, x!.shape);
-  },
-  // Gradient passes where min <= x <= max (inclusive, as in PyTorch's clamp).
-  backward: (g, { inputs: [x], attrs: { min, max } }) => [mul(g, logicalAnd(greaterEqual(x!, min), lessEqual(x!, max)))],
-} satisfies OpSpec<ClipAttrs>;
-
-const ops = {
-  greater: defineOp(compareSpecs.greater),
-  greaterEqual: defineOp(compareSpecs.greaterEqual),
-  less: defineOp(compareSpecs.less),
-  lessEqual: defineOp(compareSpecs.lessEqual),
-  equal: defineOp(compareSpecs.equal),
-  notEqual: defineOp(compareSpecs.notEqual),
-  logicalAnd: defineOp(compareSpecs.logicalAnd),
-  logicalOr: defineOp(compareSpecs.logicalOr),
-  where: defineOp(whereSpec),
-  clip: defineOp(clipSpec),
-};
+import type { Tensor, TensorLike } from '../tensor.js';
+import { P, select } from './primitives.js';
 
 /**
  * `a > b` as an int32 mask (1 where true), with broadcasting. No gradient.
@@ -113,7 +15,7 @@ const ops = {
  * ```
  */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
-  return ops.greater([a, b]);
+  return P.greater([a, b]);
 }
 /**
  * `a >= b` as an int32 mask.
@@ -125,7 +27,7 @@ export function greater(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
-  return ops.greaterEqual([a, b]);
+  return P.greaterEqual([a, b]);
 }
 /**
  * `a < b` as an int32 mask.
@@ -137,7 +39,7 @@ export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function less(a: TensorLike, b: TensorLike): Tensor {
-  return ops.less([a, b]);
+  return P.less([a, b]);
 }
 /**
  * `a <= b` as an int32 mask.
@@ -149,7 +51,7 @@ export function less(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
-  return ops.lessEqual([a, b]);
+  return P.lessEqual([a, b]);
 }
 /**
  * `a === b` as an int32 mask.
@@ -161,7 +63,7 @@ export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
-  return ops.equal([a, b]);
+  return P.equal([a, b]);
 }
 /**
  * `a !== b` as an int32 mask.
@@ -173,7 +75,7 @@ export function equal(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function notEqual(a: TensorLike, b: TensorLike): Tensor {
-  return ops.notEqual([a, b]);
+  return P.notEqual([a, b]);
 }
 /**
  * Elementwise logical and of two masks (nonzero is true).
@@ -185,7 +87,7 @@ export function notEqual(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
-  return ops.logicalAnd([a, b]);
+  return P.logicalAnd([a, b]);
 }
 /**
  * Elementwise logical or of two masks (nonzero is true).
@@ -197,7 +99,7 @@ export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
-  return ops.logicalOr([a, b]);
+  return P.logicalOr([a, b]);
 }
 /**
  * Picks `a` where `condition` is nonzero and `b` elsewhere, broadcasting all three. Gradients flow
@@ -212,10 +114,7 @@ export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
  */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   // Numbers take the dtype of the tensor branch, not of the (int32) condition.
-  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
-  const A = typeof a === 'number' && like ? scalarLike(a, like) : a;
-  const B = typeof b === 'number' && like ? scalarLike(b, like) : b;
-  return ops.where([condition, A, B]);
+  return select(condition, a, b);
 }
 /**
  * Limits values to `[min, max]`; the gradient passes where `min <= x <= max`.
@@ -228,11 +127,5 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
  * ```
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
-  return ops.clip([x], { min, max });
-}
-
-function scalarLike(v: number, like: Tensor): Tensor {
-  const d = allocate(like.dtype === 'int32' && !Number.isInteger(v) ? 'float32' : like.dtype, 1);
-  d[0] = v;
-  return new Tensor(d, []);
+  return P.clip([x], { min, max });
 }

@@ -1,80 +1,14 @@
 /**
  * Matrix product with NumPy `matmul` semantics: 2-D, batched with broadcast batch dimensions, and
- * 1-D operands promoted to a row or column and squeezed afterwards.
+ * 1-D operands promoted to a row or column and squeezed afterwards. The kernel is in
+ * `kernels/js/linalg.ts`, the backward rule in the primitive table (`primitives.ts`).
  */
-import { allocate, promote } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
-import { gemm } from '../kernels/matmul.js';
-import { broadcastStrides } from '../kernels/strided.js';
-import { defineOp, type OpSpec } from '../op.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
 import { toTensor } from '../convert.js';
-import { castArray } from '../convert.js';
-import { expandDims, permute, squeeze } from './shape.js';
-import { matmulT } from './linear.js';
-
-/** Swaps the last two axes. */
-function mT(x: Tensor): Tensor {
-  const p = x.shape.map((_, i) => i);
-  p[p.length - 1] = p.length - 2;
-  p[p.length - 2] = p.length - 1;
-  return permute(x, p);
-}
-
-export const matmulSpec = {
-  name: 'matmul',
-  check: ([a, b]) => {
-    if (a!.ndim < 2 || b!.ndim < 2) throw new ShapeError('matmul', a!.ndim < 2 ? 'a' : 'b', 'expected at least 2 dimensions');
-    const k = a!.shape[a!.ndim - 1]!;
-    const kb = b!.shape[b!.ndim - 2]!;
-    if (k !== kb) {
-      throw new ShapeError(
-        'matmul',
-        'b',
-        `expected ${k} rows to match the ${k} columns of a (shape ${fmtShape(a!.shape)}), got shape ${fmtShape(b!.shape)} with ${kb} rows`,
-      );
-    }
-  },
-  forward: ([a, b]) => {
-    const m = a!.shape[a!.ndim - 2]!;
-    const k = a!.shape[a!.ndim - 1]!;
-    const n = b!.shape[b!.ndim - 1]!;
-    const batchA = a!.shape.slice(0, -2);
-    const batchB = b!.shape.slice(0, -2);
-    const batch = broadcastShapes(batchA, batchB, 'matmul');
-    const dtype = promote(a!.dtype, b!.dtype);
-    const ad = a!.dtype === dtype ? a!.data : castArray(a!.data, dtype, false);
-    const bd = b!.dtype === dtype ? b!.data : castArray(b!.data, dtype, false);
-    const nb = sizeOf(batch);
-    const out = allocate(dtype, nb * m * n);
-    const sa = broadcastStrides(batchA, batch.length, batch);
-    const sb = broadcastStrides(batchB, batch.length, batch);
-    const idx = new Array<number>(batch.length).fill(0);
-    for (let t = 0; t < nb; t++) {
-      let oa = 0;
-      let ob = 0;
-      for (let d = 0; d < batch.length; d++) {
-        oa += idx[d]! * sa[d]!;
-        ob += idx[d]! * sb[d]!;
-      }
-      gemm(ad, oa * m * k, bd, ob * k * n, out, t * m * n, m, k, n);
-      for (let d = batch.length - 1; d >= 0; d--) {
-        if (++idx[d]! < batch[d]!) break;
-        idx[d] = 0;
-      }
-    }
-    return new Tensor(out, [...batch, m, n]);
-  },
-  // Batch-broadcast gradients are summed back to each input's shape by autograd. In 2-D the
-  // transposed operands are read in place by `matmulT` instead of being materialised.
-  backward: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) =>
-    a!.ndim === 2 && b!.ndim === 2
-      ? [na ? matmulT(g, b!, false, true) : null, nb ? matmulT(a!, g, true, false) : null]
-      : [na ? matmul(g, mT(b!)) : null, nb ? matmul(mT(a!), g) : null],
-} satisfies OpSpec<void>;
-
-const matmulOp = defineOp(matmulSpec);
+import { P } from './primitives.js';
+import { expandDims, squeeze } from './shape.js';
 
 /** Validates the shapes the caller passed (before 1-D operands are promoted), so messages show them. */
 function checkShapes(sa: readonly number[], sb: readonly number[]): void {
@@ -114,7 +48,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   checkShapes(A.shape, B.shape);
   const A2 = A.ndim === 1 ? expandDims(A, 0) : A;
   const B2 = B.ndim === 1 ? expandDims(B, 1) : B;
-  let out = matmulOp([A2, B2]);
+  let out = P.matmul([A2, B2]);
   if (A.ndim === 1) out = squeeze(out, -2);
   if (B.ndim === 1) out = squeeze(out, -1);
   return out;

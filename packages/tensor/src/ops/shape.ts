@@ -1,224 +1,15 @@
 /**
  * Shape ops: views (reshape, squeeze, expandDims share the data), copies (permute, broadcastTo,
- * concat, slice, pad), indexing (gather and its adjoint scatterAdd) and casts.
+ * concat, slice, pad), indexing (gather and its adjoint scatterAdd), one-hot encoding and casts.
+ * Their kernels are in `kernels/js/layout.ts` and their backward rules in the primitive table
+ * (`primitives.ts`).
  */
 import { type DType, allocate } from '../dtype.js';
 import { checkDType, castArray, tensor, toTensor } from '../convert.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { broadcastKernel } from '../kernels/binary.js';
-import { collapse, forEachRow3 } from '../kernels/strided.js';
-import { defineOp, type OpSpec } from '../op.js';
-import { assertBroadcastableTo, normalizeAxis, sizeOf, splitAround, stridesOf } from '../shape.js';
+import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-
-/** Attributes of reshape and broadcastTo. */
-export interface ShapeAttrs {
-  shape: number[];
-}
-/** Attributes of permute. */
-export interface PermAttrs {
-  perm: number[];
-}
-/** Attributes of concat. */
-export interface ConcatAttrs {
-  axis: number;
-}
-/** Attributes of slice. */
-export interface SliceAttrs {
-  begin: number[];
-  size: number[];
-}
-/** Attributes of pad. */
-export interface PadAttrs {
-  paddings: [number, number][];
-  value: number;
-}
-/** Attributes of gather and scatterAdd. */
-export interface GatherAttrs {
-  axis: number;
-  /** scatterAdd only: the size of `axis` in the result. */
-  dimSize?: number;
-}
-/** Attributes of astype. */
-export interface CastAttrs {
-  dtype: DType;
-}
-
-/** Copies `x` into a new contiguous layout where dimension d of the result reads x with `srcStrides[d]`. */
-function gatherStrided(x: Tensor, shape: readonly number[], srcStrides: readonly number[], offset: number, dtype: DType = x.dtype): Tensor {
-  const n = sizeOf(shape);
-  const out = allocate(dtype, n);
-  if (n > 0) {
-    const xd = x.data;
-    const c = collapse(shape, [srcStrides.slice(), new Array<number>(shape.length).fill(0)]);
-    forEachRow3(c.shape, c.strides[0]!, c.strides[1]!, (len, xo, xs, _b, _bs, oo) => {
-      const base = xo + offset;
-      if (xs === 1) out.set(xd.subarray(base, base + len), oo);
-      else for (let k = 0; k < len; k++) out[oo + k] = xd[base + k * xs]!;
-    });
-  }
-  return new Tensor(out, shape.slice());
-}
-
-export const shapeSpecs = {
-  identity: {
-    name: 'identity',
-    forward: ([x]) => new Tensor(x!.data, x!.shape),
-    backward: (g) => [g],
-  } satisfies OpSpec<void>,
-  clone: {
-    name: 'clone',
-    forward: ([x]) => new Tensor(x!.data.slice(), x!.shape),
-    backward: (g) => [g],
-  } satisfies OpSpec<void>,
-  reshape: {
-    name: 'reshape',
-    forward: ([x], { shape }) => new Tensor(x!.data, shape),
-    backward: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
-  } satisfies OpSpec<ShapeAttrs>,
-  broadcastTo: {
-    name: 'broadcastTo',
-    check: ([x], { shape }) => assertBroadcastableTo(x!.shape, shape, 'broadcastTo', 'x'),
-    forward: ([x], { shape }) => broadcastKernel(x!, shape),
-    // Autograd sums the gradient back to x's shape.
-    backward: (g) => [g],
-  } satisfies OpSpec<ShapeAttrs>,
-  permute: {
-    name: 'permute',
-    forward: ([x], { perm }) => {
-      const st = stridesOf(x!.shape);
-      return gatherStrided(x!, perm.map((p) => x!.shape[p]!), perm.map((p) => st[p]!), 0);
-    },
-    backward: (g, { attrs: { perm } }) => {
-      const inv = new Array<number>(perm.length);
-      perm.forEach((p, i) => (inv[p] = i));
-      return [permute(g, inv)];
-    },
-  } satisfies OpSpec<PermAttrs>,
-  concat: {
-    name: 'concat',
-    forward: (xs, { axis }) => {
-      const first = xs[0]!;
-      const shape = first.shape.slice();
-      shape[axis] = xs.reduce((s, t) => s + t.shape[axis]!, 0);
-      let outer = 1;
-      for (let i = 0; i < axis; i++) outer *= shape[i]!;
-      const rowOut = sizeOf(shape.slice(axis));
-      let dtype = first.dtype;
-      for (const t of xs) if (t.dtype !== dtype) dtype = t.dtype === 'float64' || dtype === 'float64' ? 'float64' : 'float32';
-      const out = allocate(dtype, outer * rowOut);
-      let off = 0;
-      for (const t of xs) {
-        const row = sizeOf(t.shape.slice(axis));
-        const td = t.data;
-        for (let o = 0; o < outer; o++) out.set(td.subarray(o * row, (o + 1) * row), o * rowOut + off);
-        off += row;
-      }
-      return new Tensor(out, shape);
-    },
-    backward: (g, { inputs, attrs: { axis }, needsInputGrad }) => {
-      let start = 0;
-      return inputs.map((t, i) => {
-        const begin = t.shape.map(() => 0);
-        begin[axis] = start;
-        start += t.shape[axis]!;
-        return needsInputGrad[i] ? slice(g, begin, t.shape) : null;
-      });
-    },
-  } satisfies OpSpec<ConcatAttrs>,
-  slice: {
-    name: 'slice',
-    forward: ([x], { begin, size }) => {
-      const st = stridesOf(x!.shape);
-      let offset = 0;
-      for (let d = 0; d < begin.length; d++) offset += begin[d]! * st[d]!;
-      return gatherStrided(x!, size, st, offset);
-    },
-    backward: (g, { inputs: [x], attrs: { begin, size } }) => [
-      pad(g, begin.map((b, d) => [b, x!.shape[d]! - b - size[d]!] as [number, number])),
-    ],
-  } satisfies OpSpec<SliceAttrs>,
-  pad: {
-    name: 'pad',
-    forward: ([x], { paddings, value }) => {
-      const shape = x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
-      const out = allocate(x!.dtype, sizeOf(shape));
-      if (value !== 0) out.fill(value);
-      const ost = stridesOf(shape);
-      let offset = 0;
-      for (let d = 0; d < shape.length; d++) offset += paddings[d]![0] * ost[d]!;
-      const xd = x!.data;
-      if (x!.size > 0) {
-        // Walk x contiguously, writing into the padded output with the output's strides.
-        const c = collapse(x!.shape, [ost, new Array<number>(shape.length).fill(0)]);
-        forEachRow3(c.shape, c.strides[0]!, c.strides[1]!, (len, oo, os, _b, _bs, xo) => {
-          for (let k = 0; k < len; k++) out[offset + oo + k * os] = xd[xo + k]!;
-        });
-      }
-      return new Tensor(out, shape);
-    },
-    backward: (g, { inputs: [x], attrs: { paddings } }) => [slice(g, paddings.map((p) => p[0]), x!.shape)],
-  } satisfies OpSpec<PadAttrs>,
-  gather: {
-    name: 'gather',
-    forward: ([x, idx], { axis }) => {
-      const [outer, n, inner] = splitAround(x!.shape, axis);
-      const id = idx!.data;
-      const xd = x!.data;
-      const m = id.length;
-      const out = allocate(x!.dtype, outer * m * inner);
-      for (let o = 0; o < outer; o++) {
-        for (let j = 0; j < m; j++) {
-          const src = (o * n + id[j]!) * inner;
-          out.set(xd.subarray(src, src + inner), (o * m + j) * inner);
-        }
-      }
-      return new Tensor(out, [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)]);
-    },
-    backward: (g, { inputs: [x, idx], attrs: { axis } }) => [scatterAdd(g, idx!, axis, x!.shape[axis]!), null],
-  } satisfies OpSpec<GatherAttrs>,
-  scatterAdd: {
-    name: 'scatterAdd',
-    forward: ([src, idx], { axis, dimSize }) => {
-      const m = idx!.size;
-      const shape = [...src!.shape.slice(0, axis), dimSize!, ...src!.shape.slice(axis + idx!.ndim)];
-      const [outer, n, inner] = splitAround(shape, axis);
-      const id = idx!.data;
-      const sd = src!.data;
-      const out = allocate(src!.dtype, sizeOf(shape));
-      for (let o = 0; o < outer; o++) {
-        for (let j = 0; j < m; j++) {
-          const dst = (o * n + id[j]!) * inner;
-          const from = (o * m + j) * inner;
-          for (let k = 0; k < inner; k++) out[dst + k] = out[dst + k]! + sd[from + k]!;
-        }
-      }
-      return new Tensor(out, shape);
-    },
-    backward: (g, { inputs: [, idx], attrs: { axis } }) => [gather(g, idx!, axis), null],
-  } satisfies OpSpec<GatherAttrs>,
-  astype: {
-    name: 'astype',
-    forward: ([x], { dtype }) => new Tensor(castArray(x!.data, dtype, true), x!.shape),
-    // Autograd casts the gradient back to the input's dtype.
-    backward: (g) => [g],
-  } satisfies OpSpec<CastAttrs>,
-};
-
-
-const ops = {
-  identity: defineOp(shapeSpecs.identity),
-  clone: defineOp(shapeSpecs.clone),
-  reshape: defineOp(shapeSpecs.reshape),
-  broadcastTo: defineOp(shapeSpecs.broadcastTo),
-  permute: defineOp(shapeSpecs.permute),
-  concat: defineOp(shapeSpecs.concat),
-  slice: defineOp(shapeSpecs.slice),
-  pad: defineOp(shapeSpecs.pad),
-  gather: defineOp(shapeSpecs.gather),
-  scatterAdd: defineOp(shapeSpecs.scatterAdd),
-  astype: defineOp(shapeSpecs.astype),
-};
+import { P } from './primitives.js';
 
 /**
  * Returns `x` unchanged as a new graph node (gradient passes through). Functional transforms use
@@ -230,7 +21,7 @@ const ops = {
  * ```
  */
 export function identity(x: TensorLike): Tensor {
-  return ops.identity([x]);
+  return P.identity([x]);
 }
 
 /**
@@ -262,7 +53,7 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   if (sizeOf(s) !== t.size) {
     throw new ShapeError('reshape', 'shape', `${fmtShape(shape)} has ${sizeOf(s)} elements, expected ${t.size} (the size of a tensor of shape ${fmtShape(t.shape)})`);
   }
-  return ops.reshape([t], { shape: s });
+  return P.reshape([t], { shape: s });
 }
 
 /**
@@ -287,7 +78,7 @@ export function flatten(x: TensorLike): Tensor {
  * ```
  */
 export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
-  return ops.broadcastTo([x], { shape: shape.slice() });
+  return P.broadcastTo([x], { shape: shape.slice() });
 }
 
 /**
@@ -307,7 +98,7 @@ export function permute(x: TensorLike, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normalizeAxis(a, t.ndim, 'permute', 'perm'));
   if (new Set(p).size !== p.length) throw new ValueError('permute', 'perm', `expected a permutation, got ${JSON.stringify(perm)}`);
   if (p.every((a, i) => a === i)) return t;
-  return ops.permute([t], { perm: p });
+  return P.permute([t], { perm: p });
 }
 
 /**
@@ -338,7 +129,7 @@ export function expandDims(x: TensorLike, axis: number): Tensor {
   const a = normalizeAxis(axis, t.ndim + 1, 'expandDims');
   const s = t.shape.slice();
   s.splice(a, 0, 1);
-  return ops.reshape([t], { shape: s });
+  return P.reshape([t], { shape: s });
 }
 
 /**
@@ -360,7 +151,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
       if (t.shape[a] !== 1) throw new ShapeError('squeeze', 'axis', `expected axis ${a} to have size 1, got ${t.shape[a]} (shape ${fmtShape(t.shape)})`);
     }
   }
-  return ops.reshape([t], { shape: t.shape.filter((_, i) => !axes.includes(i)) });
+  return P.reshape([t], { shape: t.shape.filter((_, i) => !axes.includes(i)) });
 }
 
 /**
@@ -383,7 +174,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
     }
   });
   if (ts.length === 1) return first;
-  return ops.concat(ts, { axis: a });
+  return P.concat(ts, { axis: a });
 }
 
 /**
@@ -404,7 +195,7 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
     }
   });
   const a = normalizeAxis(axis, ts[0]!.ndim + 1, 'stack');
-  return ops.concat(ts.map((t) => expandDims(t, a)), { axis: a });
+  return P.concat(ts.map((t) => expandDims(t, a)), { axis: a });
 }
 
 /**
@@ -436,7 +227,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
     return r;
   });
   if (s.every((v, i) => v === t.shape[i])) return t;
-  return ops.slice([t], { begin: b, size: s });
+  return P.slice([t], { begin: b, size: s });
 }
 
 /**
@@ -457,7 +248,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
       throw new ValueError('pad', 'paddings', `expected non-negative integers, got ${JSON.stringify(paddings)}`);
     }
   }
-  return ops.pad([t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
+  return P.pad([t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
 }
 
 /** @internal Validates integer indices against a dimension and returns them as int32. */
@@ -499,7 +290,7 @@ export function toIndices(indices: TensorLike, dim: number, op: string, arg = 'i
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = toTensor(x);
   const a = normalizeAxis(axis, t.ndim, 'gather');
-  return ops.gather([t, toIndices(indices, t.shape[a]!, 'gather')], { axis: a });
+  return P.gather([t, toIndices(indices, t.shape[a]!, 'gather')], { axis: a });
 }
 
 /**
@@ -536,7 +327,7 @@ export function scatterAdd(src: TensorLike, indices: TensorLike, axis: number, d
   if (expect.length !== idx.ndim || expect.some((d, i) => d !== idx.shape[i])) {
     throw new ShapeError('scatterAdd', 'indices', `of shape ${fmtShape(idx.shape)} does not match src of shape ${fmtShape(s.shape)} at axis ${a}`);
   }
-  return ops.scatterAdd([s, idx], { axis: a, dimSize });
+  return P.scatterAdd([s, idx], { axis: a, dimSize });
 }
 
 /**
@@ -572,7 +363,7 @@ export function astype(x: TensorLike, dtype: DType): Tensor {
   const d = checkDType(dtype, 'astype');
   if (t.dtype === d) return t;
   if (d === 'int32') return new Tensor(castArray(t.data, d, true), t.shape);
-  return ops.astype([t], { dtype: d });
+  return P.astype([t], { dtype: d });
 }
 
 /**
@@ -597,5 +388,5 @@ export function detach(x: TensorLike): Tensor {
  * ```
  */
 export function clone(x: TensorLike): Tensor {
-  return ops.clone([x]);
+  return P.clone([x]);
 }
