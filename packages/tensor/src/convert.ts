@@ -35,6 +35,13 @@ function inferShape(values: NestedArray | number, op: string): number[] {
   return shape;
 }
 
+/** Throws unless int32 can hold `v` (truncated toward zero): NaN, ±Infinity and |v| ≥ 2^31 would wrap or become 0. */
+function checkInt32(v: number, op: string, index: number): void {
+  if (!(v > -2147483649 && v < 2147483648)) {
+    throw new ValueError(op, 'values', `element ${index} is ${v}, which int32 cannot hold: expected a finite number in [-2147483648, 2147483647]`);
+  }
+}
+
 function fill(values: unknown, shape: Shape, dim: number, out: TypedArray, pos: { i: number }, op: string): void {
   if (dim === shape.length) {
     if (Array.isArray(values)) {
@@ -44,7 +51,9 @@ function fill(values: unknown, shape: Shape, dim: number, out: TypedArray, pos: 
     if (typeof values !== 'number' && typeof values !== 'boolean') {
       throw new ValueError(op, 'values', `expected numbers, got ${values === null ? 'null' : typeof values}`);
     }
-    out[pos.i++] = Number(values);
+    const v = Number(values);
+    if (out instanceof Int32Array) checkInt32(v, op, pos.i);
+    out[pos.i++] = v;
     return;
   }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
@@ -77,7 +86,7 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
   let t: Tensor;
   if (values instanceof Tensor) {
     const dtype = options.dtype === undefined ? values.dtype : checkDType(options.dtype, op);
-    t = new Tensor(castArray(values.data, dtype, true), values.shape.slice());
+    t = new Tensor(castArray(values.data, dtype, true, op), values.shape.slice());
   } else if (ArrayBuffer.isView(values)) {
     const arr = values as TypedArray;
     if (!(arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array)) {
@@ -86,11 +95,12 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
     const dtype = options.dtype === undefined ? dtypeOfArray(arr) : checkDType(options.dtype, op);
     const s = shape ?? [arr.length];
     assertShape(s, op);
-    t = new Tensor(castArray(arr, dtype, false), s.slice());
+    t = new Tensor(castArray(arr, dtype, false, op), s.slice());
   } else {
     const dtype = checkDType(options.dtype ?? 'float32', op);
     if (typeof values === 'number') {
       const d = allocate(dtype, 1);
+      if (dtype === 'int32') checkInt32(values, op, 0);
       d[0] = values;
       t = new Tensor(d, []);
     } else if (Array.isArray(values)) {
@@ -107,11 +117,15 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
 }
 
 /** @internal Casts a typed array to a dtype; copies only when needed (or always if `copy`). */
-export function castArray(a: TypedArray, dtype: DType, copy: boolean): TypedArray {
+export function castArray(a: TypedArray, dtype: DType, copy: boolean, op = 'astype'): TypedArray {
   if (dtypeOfArray(a) === dtype) return copy ? a.slice() : a;
   const out = allocate(dtype, a.length);
   if (dtype === 'int32') {
-    for (let i = 0; i < a.length; i++) out[i] = Math.trunc(a[i]!);
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (!(v > -2147483649 && v < 2147483648)) checkInt32(v, op, i);
+      out[i] = Math.trunc(v);
+    }
   } else out.set(a);
   return out;
 }

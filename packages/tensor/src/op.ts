@@ -1,6 +1,8 @@
-import type { Tensor, TensorLike } from './tensor.js';
+import { ValueError } from './errors.js';
+import { Tensor, type TensorLike } from './tensor.js';
 import { setGradEnabled, isGradEnabled } from './autograd/mode.js';
 import { toTensor } from './convert.js';
+import { versionOf } from './version.js';
 
 /**
  * What a backward rule sees: the op's inputs, its output and its non-tensor attributes — nothing
@@ -169,11 +171,15 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
     } finally {
       setGradEnabled(prev);
     }
+    if (!(out instanceof Tensor)) {
+      const got = out === null ? 'null' : typeof out === 'object' ? 'an object that is not a Tensor' : `${typeof out} ${String(out)}`;
+      throw new ValueError(spec.name, 'forward', `returned ${got}, expected a Tensor`);
+    }
     if (record) {
       // A forward that returned one of its inputs (or a view sharing its node) must not be re-used
       // as the output record: wrap it so this op gets its own node.
       if (out.node !== null || inputs.includes(out)) out = shallowCopy(out);
-      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved };
+      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved, versions: inputs.map((t) => versionOf(t.data)) };
       out.requiresGrad = true;
     }
     return out;

@@ -23,10 +23,26 @@ export class Rng {
   private d: number;
   private spare: number | null = null;
 
-  /** @param seed - any integer; equal seeds give equal streams. */
-  constructor(seed = 0) {
-    if (!Number.isFinite(seed)) throw new ValueError('Rng', 'seed', `expected a finite number, got ${seed}`);
-    let s = Math.trunc(seed) >>> 0;
+  /**
+   * @param seed - any safe integer (|seed| < 2^53) or bigint (its low 64 bits); different seeds
+   *   give different streams, equal seeds equal ones. Seeds in [0, 2^32) keep the streams they
+   *   have always had.
+   */
+  constructor(seed: number | bigint = 0) {
+    let lo: number;
+    let hi: number;
+    if (typeof seed === 'bigint') {
+      const u = BigInt.asUintN(64, seed);
+      lo = Number(u & 0xffffffffn);
+      hi = Number(u >> 32n);
+    } else {
+      if (!Number.isSafeInteger(seed)) {
+        throw new ValueError('Rng', 'seed', `expected a safe integer or a bigint, got ${typeof seed === 'number' ? seed : typeof seed}`);
+      }
+      lo = seed >>> 0;
+      hi = Math.floor(seed / 4294967296) >>> 0; // two's complement high word: −1 for small negatives
+    }
+    let s = lo;
     const next = (): number => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;
@@ -36,6 +52,9 @@ export class Rng {
     };
     this.a = next();
     this.b = next();
+    // Seeds below 2^32 take all four words from the low word (the original streams); larger or
+    // negative ones take the last two from the high word, so no two seeds share a starting state.
+    if (hi !== 0) s = (hi ^ 0x5bd1e995) | 0;
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.nextU32();
@@ -153,7 +172,7 @@ export class Rng {
  */
 export interface RandomOptions extends TensorOptions {
   /** Seed for a fresh generator. */
-  seed?: number;
+  seed?: number | bigint;
   /** A generator to draw from (advances it). */
   rng?: Rng;
 }
@@ -171,7 +190,7 @@ let globalRng = new Rng(0);
  * const b = randn([2]); // same values as a
  * ```
  */
-export function manualSeed(seed: number): void {
+export function manualSeed(seed: number | bigint): void {
   globalRng = new Rng(seed);
 }
 

@@ -8,6 +8,7 @@ import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { type Shape, shapesEqual, sizeOf } from './shape.js';
 import type { OpSpec } from './op.js';
+import { versionOf } from './version.js';
 // The ops import this module too (they construct Tensors): the one import cycle in the package,
 // and a safe one, because the method bodies reach these bindings only when called, never while
 // the modules load.
@@ -79,6 +80,8 @@ export interface GraphNode {
   released: boolean;
   /** The residual the forward kept for its backward (see `ForwardContext.save`), if any. */
   saved: unknown;
+  /** Each input's {@link Tensor.version} when the op ran; backward checks them. */
+  readonly versions: readonly number[];
 }
 
 /**
@@ -134,6 +137,14 @@ export class Tensor {
       throw new DTypeError('requiresGrad', 'requiresGrad', `expected a float32 or float64 tensor, got dtype int32`);
     }
     this._requiresGrad = v;
+  }
+
+  /**
+   * How many in-place writes (optimizer steps, `loadStateDict`, `nn.init`) its storage has had.
+   * Backward throws if an input of a recorded op changed after the op ran.
+   */
+  get version(): number {
+    return versionOf(this.data);
   }
 
   /** The number of elements. */

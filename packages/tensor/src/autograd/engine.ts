@@ -11,6 +11,7 @@ import { sum } from '../ops/reduce.js';
 import { astype, clone, identity, reshape } from '../ops/shape.js';
 import { Tensor as TensorClass } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
+import { versionOf } from '../version.js';
 
 /** Options of one backward walk. */
 export interface WalkOptions {
@@ -44,6 +45,15 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const s = axes.length ? sum(g, axes, true) : g;
   return reshape(s, shape);
 }
+
+/** Whether a gradient of shape `g` sums back to `x` (x broadcasts to g). */
+function reducibleTo(g: readonly number[], x: readonly number[]): boolean {
+  if (x.length > g.length) return false;
+  const lead = g.length - x.length;
+  return x.every((d, i) => d === g[lead + i] || d === 1);
+}
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`);
 
 /** Reverse topological order of the part of the graph reachable from `roots`. */
 function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null, since: number): Tensor[] {
@@ -128,21 +138,46 @@ export function runBackward(
           "is not defined, so the gradient through this op is unknown; give the op a backward rule, or declare it 'nonDifferentiable: true' if its output carries no gradient",
         );
       }
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i]!;
+        const now = versionOf(x.data);
+        if (now !== node.versions[i]) {
+          throw new ValueError(
+            node.op.name,
+            'backward',
+            `needs input ${i} (a ${x.dtype} tensor of shape ${fmtShape(x.shape)}), which was modified in place after the op ran: it is at version ${now}, expected version ${node.versions[i]}. Its gradient would be computed from the new values; run backward before the in-place change (an optimizer step, loadStateDict), or compute the forward again`,
+          );
+        }
+      }
       const takeSaved = (): unknown => {
         const r = node.saved;
         node.saved = undefined;
         return r;
       };
-      const gin = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs, takeSaved, vjp: compositeVjp });
+      const gin: unknown = node.op.backward(g, { inputs, output: t, attrs: node.attrs, needsInputGrad: needs, takeSaved, vjp: compositeVjp });
+      if (!Array.isArray(gin) || gin.length < inputs.length) {
+        throw new ValueError(
+          node.op.name,
+          'backward',
+          `returned ${Array.isArray(gin) ? `${gin.length} gradients` : describe(gin)}, expected an array of ${inputs.length} (one per input, null for an input without one)`,
+        );
+      }
       for (let i = 0; i < inputs.length; i++) {
-        const gi = gin[i];
+        const gi: unknown = gin[i];
         if (!needs[i] || gi === null || gi === undefined) continue;
         const x = inputs[i]!;
+        if (!(gi instanceof TensorClass)) {
+          throw new ValueError(node.op.name, 'backward', `returned an invalid gradient at index ${i}: expected a Tensor or null, got ${describe(gi)}`);
+        }
+        if (!reducibleTo(gi.shape, x.shape)) {
+          throw new ValueError(
+            node.op.name,
+            'backward',
+            `returned an invalid gradient at index ${i}: got shape ${fmtShape(gi.shape)} but expected shape compatible with ${fmtShape(x.shape)}`,
+          );
+        }
         let gx = sumToShape(gi, x.shape);
         if (gx.dtype !== x.dtype) gx = astype(gx, x.dtype);
-        if (!shapesEqual(gx.shape, x.shape)) {
-          throw new ValueError(node.op.name, 'backward', `returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(x.shape)}`);
-        }
         const prev = grads.get(x);
         grads.set(x, prev ? add(prev, gx) : gx);
       }
@@ -152,13 +187,16 @@ export function runBackward(
     if (targets) return targets.map((x) => grads.get(x) ?? null);
     // Rules may hand the same tensor to several inputs (add returns [g, g]); give each leaf a .grad
     // of its own so that editing one never changes another.
-    const given = new Set<Tensor>();
+    // Views (reshape, identity) share their buffer, so compare buffers, not tensors; the caller's
+    // seeds and roots count as taken.
+    const given = new Set<ArrayBufferLike>();
+    for (const r of [...roots, ...seeds]) given.add(r.data.buffer);
     for (const t of order) {
       if (t.node !== null || !t.requiresGrad) continue;
       let g = grads.get(t);
       if (g === undefined) continue;
-      if (given.has(g) || roots.includes(g) || seeds.includes(g)) g = clone(g);
-      given.add(g);
+      if (given.has(g.data.buffer)) g = clone(g);
+      given.add(g.data.buffer);
       t.grad = t.grad === null ? g : add(t.grad, g);
     }
     return undefined;

@@ -6,6 +6,7 @@ import { type DType, allocate, isDType } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { bumpVersion } from '../version.js';
 
 /**
  * Named tensors: a model's parameters and buffers under their dotted names (`0.weight`,
@@ -97,7 +98,11 @@ export function assignStateDict(
     }
     plan.push([target, src]);
   }
-  for (const [target, src] of plan) if (target.data !== src.data) target.data.set(src.data);
+  for (const [target, src] of plan) {
+    if (target.data === src.data) continue;
+    target.data.set(src.data);
+    bumpVersion(target.data);
+  }
   return { missingKeys, unexpectedKeys };
 }
 

@@ -5,6 +5,7 @@
  * (`torch.nn.init`): for a weight of shape `[out, in, ...k]`, `fanIn = in·∏k` and
  * `fanOut = out·∏k`. Normal initializers are not truncated (as in PyTorch; Keras truncates).
  */
+import { bumpVersion } from '../version.js';
 import { noGrad } from '../autograd/mode.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { Rng, rand, randn } from '../rng.js';
@@ -88,6 +89,7 @@ function checkFinite(op: string, arg: string, v: number, positive = false): numb
 
 function fillFrom(t: Tensor, sample: Tensor): Tensor {
   noGrad(() => t.data.set(sample.data));
+  bumpVersion(t.data);
   return t;
 }
 
@@ -201,6 +203,7 @@ export function constant(tensor: Tensor, value: number): Tensor {
     throw new ValueError('constant', 'value', `expected ${tensor.dtype === 'int32' ? 'an integer' : 'a number'}, got ${value}`);
   }
   noGrad(() => tensor.data.fill(value));
+  bumpVersion(tensor.data);
   return tensor;
 }
 
@@ -348,6 +351,7 @@ export function priorBias(tensor: Tensor, pi = 0.01): Tensor {
   // -log((1 - π) / π) = log π - log(1 - π), the latter without cancellation for small π.
   const b = Math.log(pi) - Math.log1p(-pi);
   noGrad(() => tensor.data.fill(b));
+  bumpVersion(tensor.data);
   return tensor;
 }
 
@@ -382,5 +386,6 @@ export function softmaxPriorBias(tensor: Tensor, priors: readonly number[]): Ten
   noGrad(() => {
     for (let i = 0; i < k; i++) tensor.data[i] = Math.log(priors[i]!) - logTotal;
   });
+  bumpVersion(tensor.data);
   return tensor;
 }

@@ -5,6 +5,7 @@
 import type { TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { bumpVersion } from '../version.js';
 
 /**
  * A learning-rate schedule: the rate for the update about to be taken, given how many updates came
@@ -134,10 +135,15 @@ export abstract class Optimizer {
       const p = params[i]!;
       const g = p.grad;
       if (g === null) continue;
-      if (g.size !== p.size) {
-        throw new ShapeError(this.opName, 'params', `parameter ${i} has shape ${fmtShape(p.shape)} but its grad has shape ${fmtShape(g.shape)}`);
+      if (!(g instanceof Tensor) || g.ndim !== p.ndim || g.shape.some((d, k) => d !== p.shape[k])) {
+        const got = g instanceof Tensor ? `shape ${fmtShape(g.shape)}` : typeof g;
+        throw new ShapeError(this.opName, 'params', `parameter ${i} has shape ${fmtShape(p.shape)} but its grad has ${got}`);
+      }
+      if (g.dtype !== p.dtype) {
+        throw new DTypeError(this.opName, 'params', `parameter ${i} has dtype ${p.dtype} but its grad has dtype ${g.dtype}`);
       }
       this.update(i, p.data, g.data, lr);
+      bumpVersion(p.data);
     }
     this.stepCount++;
   }
