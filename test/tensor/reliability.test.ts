@@ -3,7 +3,8 @@
 // the right answer.
 import { describe, expect, it } from 'vitest';
 import {
-  DTypeError, Rng, ShapeError, Tensor, ValueError, defineOp, grad, nn, optim, randn, tensor, zeros,
+  DTypeError, Rng, ShapeError, Tensor, ValueError, arange, defineOp, enableGrad, eye, grad, isGradEnabled, nn, noGrad, optim, randn, tensor,
+  zeros,
 } from '@focalgrad/tensor';
 
 describe('in-place changes between forward and backward', () => {
@@ -127,5 +128,23 @@ describe("defineOp checks the user's contract", () => {
     // A broadcast-shaped gradient is still summed back as before.
     const ok = defineOp<void>({ name: 'okOp', forward: ([x]) => x!.mul(1), backward: (g) => [g.reshape([1, 2]).broadcastTo([3, 2])] });
     expect(grad((x: Tensor) => ok([x]).sum())(tensor([1, 2])).toArray()).toEqual([3, 3]);
+  });
+});
+
+describe('smaller items', () => {
+  it('an impossible size is a ValueError, not a raw RangeError', () => {
+    expect(() => zeros([1e6, 1e6])).toThrow(/allocate: argument 'size' a float32 tensor of 1000000000000 elements is larger than a typed array can hold/);
+  });
+  it('arange and eye name the argument that is wrong', () => {
+    expect(() => arange(0, NaN)).toThrow(/arange: argument 'stop' expected a finite number, got NaN/);
+    expect(() => arange(Infinity)).toThrow(/arange: argument 'stop'/);
+    expect(() => eye(-1)).toThrow(/eye: argument 'n' expected a non-negative integer, got -1/);
+    expect(() => eye(2, 1.5)).toThrow(/eye: argument 'm'/);
+  });
+  it('noGrad and enableGrad refuse an async function, whose grad mode would be lost at its first await', () => {
+    expect(() => noGrad(async () => 1)).toThrow(/noGrad: argument 'fn' returned a promise/);
+    expect(() => enableGrad(() => Promise.resolve(1))).toThrow(/enableGrad: argument 'fn' returned a promise/);
+    expect(isGradEnabled()).toBe(true);
+    expect(noGrad(() => 5)).toBe(5);
   });
 });

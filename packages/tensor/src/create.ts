@@ -112,6 +112,8 @@ export function arange(start: number, stop?: number, step = 1, options: TensorOp
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', 'step', `expected a finite nonzero step, got ${step}`);
+  if (!Number.isFinite(start)) throw new ValueError('arange', 'start', `expected a finite number, got ${start}`);
+  if (!Number.isFinite(stop)) throw new ValueError('arange', 'stop', `expected a finite number, got ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const t = make([n], 0, options, 'arange');
   for (let i = 0; i < n; i++) t.data[i] = start + i * step;
@@ -148,6 +150,8 @@ export function linspace(start: number, stop: number, num = 50, options: TensorO
  * ```
  */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError('eye', 'n', `expected a non-negative integer, got ${n}`);
+  if (!Number.isInteger(m) || m < 0) throw new ValueError('eye', 'm', `expected a non-negative integer, got ${m}`);
   const t = make([n, m], 0, options, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;

@@ -1,3 +1,4 @@
+import { ValueError } from './errors.js';
 /**
  * Element types a {@link Tensor} can hold.
  *
@@ -24,6 +25,8 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 /** @internal */
 export function allocate(dtype: DType, n: number): TypedArray {
+  // Typed arrays stop at 2^32 elements (less on some engines); say so instead of a raw RangeError.
+  if (n > 4294967295) throw new ValueError('allocate', 'size', `a ${dtype} tensor of ${n} elements is larger than a typed array can hold (at most 2^32 − 1)`);
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

@@ -1,3 +1,4 @@
+import { ValueError } from '../errors.js';
 /** Whether ops record the graph. Module state, flipped by {@link noGrad} and during backward. */
 let enabled = true;
 
@@ -36,10 +37,21 @@ export function setGradEnabled(v: boolean): boolean {
 export function noGrad<T>(fn: () => T): T {
   const prev = setGradEnabled(false);
   try {
-    return fn();
+    return refuseAsync(fn(), 'noGrad');
   } finally {
     enabled = prev;
   }
+}
+
+/**
+ * Grad mode is a global switch, restored when `fn` returns: for an async function that is at its
+ * first `await`, so the rest of it would run in whatever mode the caller is in. Refuse it.
+ */
+function refuseAsync<T>(result: T, op: string): T {
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+    throw new ValueError(op, 'fn', 'returned a promise: grad mode cannot follow an async function past its first await; call it inside the async function around synchronous code instead');
+  }
+  return result;
 }
 
 /**
@@ -55,7 +67,7 @@ export function noGrad<T>(fn: () => T): T {
 export function enableGrad<T>(fn: () => T): T {
   const prev = setGradEnabled(true);
   try {
-    return fn();
+    return refuseAsync(fn(), 'enableGrad');
   } finally {
     enabled = prev;
   }
