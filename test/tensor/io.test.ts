@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStateDictFile, saveStateDict } from '@focalgrad/tensor/node';
 import {
   DTypeError,
+  Rng,
   ShapeError,
   Tensor,
   ValueError,
@@ -143,7 +144,8 @@ describe('JSON encoding', () => {
     // The parsed object is accepted too, and the layout is the documented one.
     const doc = JSON.parse(text);
     expect(doc.format).toBe('focalgrad.stateDict');
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
+    expect(doc.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
     expect(doc.tensors[0]).toMatchObject({ name: 'x', dtype: 'float64', shape: [3, 3] });
     expect(doc.tensors[0].data.slice(0, 4)).toEqual(['NaN', 'Infinity', '-Infinity', '-0']);
     expectSameStateDict(stateDictFromJSON(doc), sd);
@@ -166,7 +168,7 @@ describe('JSON encoding', () => {
     };
     expect(() => stateDictFromJSON('not json')).toThrow(ValueError);
     expect(() => stateDictFromJSON('{}')).toThrow(/format 'focalgrad.stateDict'/);
-    expect(() => stateDictFromJSON(variant((d) => (d.version = 2)))).toThrow(ValueError);
+    expect(() => stateDictFromJSON(variant((d) => (d.version = 3)))).toThrow(ValueError);
     expect(() => stateDictFromJSON(variant((d) => (d.tensors[0].dtype = 'float16')))).toThrow(DTypeError);
     expect(() => stateDictFromJSON(variant((d) => (d.tensors[0].shape = [3])))).toThrow("stateDictFromJSON: argument 'w' expected 3 values for shape [3], got 2");
     expect(() => stateDictFromJSON(variant((d) => (d.tensors[0].shape = [-2])))).toThrow(ShapeError);
@@ -174,6 +176,68 @@ describe('JSON encoding', () => {
     expect(() => stateDictFromJSON(variant((d) => d.tensors.push(d.tensors[0])))).toThrow(/more than once/);
     expect(() => stateDictFromJSON(variant((d) => ((d.tensors[0].dtype = 'int32'), (d.tensors[0].data[0] = 1.5))))).toThrow(ValueError);
     expect(() => stateDictToJSON({ w: [1, 2] as unknown as Tensor })).toThrow(ValueError);
+  });
+
+  it('a parameter named __proto__ survives stateDict() and JSON, and sets no prototype', () => {
+    class Odd extends nn.Module {
+      constructor() {
+        super();
+        this.registerParameter('__proto__', tensor([1, 2]));
+      }
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    const m = new Odd();
+    const sd = m.stateDict();
+    expect(Object.keys(sd)).toEqual(['__proto__']);
+    const back = stateDictFromJSON(stateDictToJSON(sd));
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    expect(Object.keys(back)).toEqual(['__proto__']);
+    expect(back['__proto__']!.toArray()).toEqual([1, 2]);
+    m.loadStateDict(back);
+  });
+
+  it('a value its dtype cannot hold is rejected, not rounded: float32 1e39 is not Infinity', () => {
+    const good = JSON.parse(stateDictToJSON({ w: tensor([1, 2]) }));
+    good.tensors[0].data[0] = 1e39;
+    expect(() => stateDictFromJSON(good)).toThrow(/argument 'w' expected float32 values .* got 1e\+39 at data\[0\]/);
+    good.tensors[0].data[0] = 0.1; // not a float32 either
+    expect(() => stateDictFromJSON(good)).toThrow(/got 0.1 at data\[0\]/);
+  });
+
+  it('NaN payloads round-trip bit for bit in float32 and float64', () => {
+    const f32 = new Float32Array(3);
+    new Uint32Array(f32.buffer).set([0x7fc00001, 0xffc00000, 0x7fa00000]);
+    const f64 = new Float64Array(2);
+    new BigUint64Array(f64.buffer).set([0x7ff8000000000123n, 0xfff8000000000000n]);
+    const sd: StateDict = { a: tensor(f32), b: tensor(f64) };
+    const back = stateDictFromJSON(stateDictToJSON(sd));
+    expect(new Uint32Array(back['a']!.data.buffer)).toEqual(new Uint32Array(f32.buffer));
+    expect(new BigUint64Array(back['b']!.data.buffer)).toEqual(new BigUint64Array(f64.buffer));
+  });
+
+  it('every single-digit edit of a saved file is caught (checksum, exactness or structure)', () => {
+    const text = stateDictToJSON(mlp(7).stateDict());
+    const rng = new Rng(11);
+    const digits = [...text].flatMap((c, i) => (c >= '0' && c <= '9' ? [i] : []));
+    let edits = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const i = digits[rng.randint(0, digits.length, [1]).item()]!;
+      const d = String((Number(text[i]) + 1 + rng.randint(0, 9, [1]).item()) % 10);
+      const edited = text.slice(0, i) + d + text.slice(i + 1);
+      if (edited === text) continue;
+      edits++;
+      expect(() => stateDictFromJSON(edited), `edit at ${i}`).toThrow();
+    }
+    expect(edits).toBeGreaterThan(250);
+  });
+
+  it('still reads version 1 documents (no checksum)', () => {
+    const doc = JSON.parse(stateDictToJSON({ w: tensor([1, 2]) }));
+    doc.version = 1;
+    delete doc.checksum;
+    expect(stateDictFromJSON(doc)['w']!.toArray()).toEqual([1, 2]);
   });
 });
 

@@ -2,7 +2,7 @@
  * State dicts: named snapshots of a model's parameters and buffers, checked loading into a model,
  * and a JSON encoding that round-trips every value bit for bit.
  */
-import { type DType, allocate, isDType } from '../dtype.js';
+import { type DType, type TypedArray, allocate, isDType } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -53,9 +53,17 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/**
+ * @internal An empty state dict with no prototype, so that any name — `__proto__`,
+ * `constructor` — is an ordinary key.
+ */
+export function emptyStateDict(): StateDict {
+  return Object.create(null) as StateDict;
+}
+
 /** @internal A detached copy of each named tensor. */
 export function snapshotStateDict(entries: ReadonlyArray<readonly [string, Tensor]>): StateDict {
-  const out: StateDict = {};
+  const out = emptyStateDict();
   for (const [name, t] of entries) out[name] = new Tensor(t.data.slice(), t.shape.slice());
   return out;
 }
@@ -108,8 +116,8 @@ export function assignStateDict(
 
 /**
  * One tensor of a {@link StateDictJSON}. Values are JSON numbers (doubles, which hold every float32
- * and int32 exactly); the values JSON cannot hold are strings: `'NaN'`, `'Infinity'`,
- * `'-Infinity'` and `'-0'`.
+ * and int32 exactly); the values JSON cannot hold are strings: `'Infinity'`, `'-Infinity'`, `'-0'`,
+ * `'NaN'` for the canonical NaN, and `'NaN:0x…'` (the bits in hex) for any other NaN payload.
  *
  * @example
  * ```ts
@@ -129,7 +137,7 @@ export interface TensorJSON {
 
 /**
  * The JSON layout of a state dict written by {@link stateDictToJSON}: a format tag, a version,
- * and the tensors in order.
+ * the tensors in order, and a checksum of their content.
  *
  * @example
  * ```ts
@@ -140,38 +148,114 @@ export interface TensorJSON {
 export interface StateDictJSON {
   /** Always `'focalgrad.stateDict'`. */
   format: 'focalgrad.stateDict';
-  /** The layout version, currently `1`. */
-  version: 1;
+  /** The layout version: `2` (with a checksum) is written; `1` (without) is still read. */
+  version: 1 | 2;
   /** The named tensors, in the state dict's order. */
   tensors: TensorJSON[];
+  /**
+   * `crc32:` and eight hex digits: the CRC-32 of every tensor's name, dtype, shape and raw
+   * little-endian bytes, in order. A document whose values were edited no longer matches it.
+   */
+  checksum?: string;
 }
 
 const FORMAT = 'focalgrad.stateDict';
 
-function encodeValue(v: number): number | string {
-  if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? '-0' : v;
-  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+/** The CRC-32 (IEEE) table. */
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+function crc32(crc: number, bytes: Uint8Array): number {
+  let c = ~crc;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c;
 }
 
-function decodeValue(v: unknown, op: string, name: string, index: number): number {
-  if (typeof v === 'number') return v;
+/** The checksum of the named tensors, over the bytes they hold (the same on every platform). */
+function checksumOf(entries: ReadonlyArray<readonly [string, Tensor]>): string {
+  const enc = new TextEncoder();
+  let c = 0;
+  for (const [name, t] of entries) {
+    c = crc32(c, enc.encode(`${name}\u0000${t.dtype}\u0000${t.shape.join(',')}\u0000`));
+    c = crc32(c, littleEndianBytes(t));
+  }
+  return `crc32:${(c >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function littleEndianBytes(t: Tensor): Uint8Array {
+  const d = t.data;
+  const out = new Uint8Array(d.length * d.BYTES_PER_ELEMENT);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < d.length; i++) {
+    if (d instanceof Float64Array) view.setFloat64(i * 8, d[i]!, true);
+    else if (d instanceof Float32Array) view.setFloat32(i * 4, d[i]!, true);
+    else view.setInt32(i * 4, d[i]!, true);
+  }
+  return out;
+}
+
+/** The bits of a NaN in `data[i]` as hex, or null for the canonical quiet NaN. */
+function nanBits(data: TypedArray, i: number): string | null {
+  if (data instanceof Float64Array) {
+    const b = new BigUint64Array(data.buffer, data.byteOffset + i * 8, 1)[0]!;
+    return b === 0x7ff8000000000000n ? null : `0x${b.toString(16)}`;
+  }
+  const b = new Uint32Array(data.buffer, data.byteOffset + i * 4, 1)[0]!;
+  return b === 0x7fc00000 ? null : `0x${b.toString(16)}`;
+}
+
+function encodeValue(data: TypedArray, i: number): number | string {
+  const v = data[i]!;
+  if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? '-0' : v;
+  if (!Number.isNaN(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  const bits = nanBits(data, i);
+  return bits === null ? 'NaN' : `NaN:${bits}`;
+}
+
+/** Writes the JSON value `v` into `out[k]`, bit for bit; false for a value that is not a valid encoding. */
+function decodeInto(out: TypedArray, k: number, v: unknown): boolean {
+  if (typeof v === 'number') {
+    out[k] = v;
+    // A value must come back exactly: a float32 that is not a float32 (an edited digit, 1e39) or an
+    // int32 that is not an int32 is corruption, not something to round.
+    return out[k] === v;
+  }
   switch (v) {
     case 'NaN':
-      return NaN;
+      out[k] = NaN;
+      return true;
     case 'Infinity':
-      return Infinity;
     case '-Infinity':
-      return -Infinity;
+      out[k] = Number(v);
+      return !(out instanceof Int32Array);
     case '-0':
-      return -0;
+      out[k] = -0;
+      return !(out instanceof Int32Array);
   }
-  throw new ValueError(op, name, `expected a number or one of 'NaN', 'Infinity', '-Infinity', '-0' at data[${index}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^NaN:0x[0-9a-f]{1,16}$/.test(v) || out instanceof Int32Array) return false;
+  const bits = BigInt(v.slice(4));
+  if (out instanceof Float64Array) {
+    const view = new BigUint64Array(out.buffer, out.byteOffset + k * 8, 1);
+    view[0] = bits;
+  } else {
+    if (bits > 0xffffffffn) return false;
+    new Uint32Array(out.buffer, out.byteOffset + k * 4, 1)[0] = Number(bits);
+  }
+  return Number.isNaN(out[k]);
 }
 
 /**
  * Encodes a state dict as JSON text: each tensor's name, dtype, shape and values. Values are
  * written as doubles, so float32, float64 and int32 tensors all read back bit for bit with
- * {@link stateDictFromJSON} (including NaN, ±Infinity and -0).
+ * {@link stateDictFromJSON} (including ±Infinity, -0 and NaN payloads), and a CRC-32 of the
+ * content lets the reader detect an edited or damaged file.
  *
  * @param dict - the named tensors, e.g. from `module.stateDict()`.
  * @param space - indentation passed to `JSON.stringify` (default none).
@@ -188,13 +272,14 @@ export function stateDictToJSON(dict: StateDict, space?: number | string): strin
     throw new ValueError(op, 'dict', `expected an object of named tensors, got ${dict === null ? 'null' : typeof dict}`);
   }
   const tensors: TensorJSON[] = [];
-  for (const [name, t] of Object.entries(dict)) {
+  const entries = Object.entries(dict);
+  for (const [name, t] of entries) {
     if (!(t instanceof Tensor)) throw new ValueError(op, name, `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
     const data = new Array<number | string>(t.size);
-    for (let i = 0; i < t.size; i++) data[i] = encodeValue(t.data[i]!);
+    for (let i = 0; i < t.size; i++) data[i] = encodeValue(t.data, i);
     tensors.push({ name, dtype: t.dtype, shape: t.shape.slice(), data });
   }
-  const doc: StateDictJSON = { format: FORMAT, version: 1, tensors };
+  const doc: StateDictJSON = { format: FORMAT, version: 2, tensors, checksum: checksumOf(entries) };
   return JSON.stringify(doc, null, space);
 }
 
@@ -225,10 +310,10 @@ export function stateDictFromJSON(json: string | StateDictJSON): StateDict {
   if (doc === null || typeof doc !== 'object' || (doc as StateDictJSON).format !== FORMAT) {
     throw new ValueError(op, 'json', `expected a document with format '${FORMAT}', got ${doc === null || typeof doc !== 'object' ? typeof doc : JSON.stringify((doc as { format?: unknown }).format)}`);
   }
-  const { version, tensors } = doc as StateDictJSON;
-  if (version !== 1) throw new ValueError(op, 'json', `expected version 1, got ${JSON.stringify(version)}`);
+  const { version, tensors, checksum } = doc as StateDictJSON;
+  if (version !== 1 && version !== 2) throw new ValueError(op, 'json', `expected version 1 or 2, got ${JSON.stringify(version)}`);
   if (!Array.isArray(tensors)) throw new ValueError(op, 'json', `expected 'tensors' to be an array, got ${typeof tensors}`);
-  const out: StateDict = {};
+  const out = emptyStateDict();
   tensors.forEach((entry: TensorJSON, i) => {
     if (entry === null || typeof entry !== 'object' || typeof entry.name !== 'string') {
       throw new ValueError(op, `tensors[${i}]`, 'expected an object with a string name');
@@ -244,13 +329,17 @@ export function stateDictFromJSON(json: string | StateDictJSON): StateDict {
     if (data.length !== n) throw new ShapeError(op, name, `expected ${n} values for shape ${fmtShape(shape)}, got ${data.length}`);
     const arr = allocate(dtype, n);
     for (let k = 0; k < n; k++) {
-      const v = decodeValue(data[k], op, name, k);
-      if (dtype === 'int32' && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647)) {
-        throw new ValueError(op, name, `expected int32 values, got ${v} at data[${k}]`);
+      if (!decodeInto(arr, k, data[k])) {
+        throw new ValueError(op, name, `expected ${dtype} values (numbers exact in ${dtype}, or 'NaN', 'NaN:0x…', 'Infinity', '-Infinity', '-0'), got ${JSON.stringify(data[k])} at data[${k}]`);
       }
-      arr[k] = v;
     }
     out[name] = new Tensor(arr, shape.slice());
   });
+  if (version === 2) {
+    const expected = checksumOf(Object.entries(out));
+    if (checksum !== expected) {
+      throw new ValueError(op, 'json', `has checksum ${JSON.stringify(checksum)} but its content gives ${JSON.stringify(expected)}: the file was edited or damaged`);
+    }
+  }
   return out;
 }
