@@ -25,6 +25,7 @@ export { Rng, manualSeed, randn, rand, randint } from './rng.js';
 export type { RandomOptions } from './rng.js';
 export { isGradEnabled, noGrad, enableGrad } from './autograd/mode.js';
 export { grad, valueAndGrad, vjp, compositeVjp } from './autograd/functional.js';
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError } from './autograd/anomaly.js';
 export type { Argnums } from './autograd/functional.js';
 export { defineOp } from './op.js';
 export type { Op, OpSpec, OpContext, ForwardContext } from './op.js';

@@ -3,6 +3,7 @@ import { Tensor, type TensorLike } from './tensor.js';
 import { setGradEnabled, isGradEnabled } from './autograd/mode.js';
 import { toTensor } from './convert.js';
 import { versionOf } from './version.js';
+import { creationSite, isAnomalyEnabled } from './autograd/anomaly.js';
 
 /**
  * What a backward rule sees: the op's inputs, its output and its non-tensor attributes — nothing
@@ -180,6 +181,7 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
       // as the output record: wrap it so this op gets its own node.
       if (out.node !== null || inputs.includes(out)) out = shallowCopy(out);
       out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved, versions: inputs.map((t) => versionOf(t.data)) };
+      if (isAnomalyEnabled()) out.node.creationSite = creationSite();
       out.requiresGrad = true;
     }
     return out;

@@ -82,6 +82,8 @@ export interface GraphNode {
   saved: unknown;
   /** Each input's {@link Tensor.version} when the op ran; backward checks them. */
   readonly versions: readonly number[];
+  /** Where the op was created, recorded in anomaly mode (see `detectAnomaly`). */
+  creationSite?: string;
 }
 
 /**

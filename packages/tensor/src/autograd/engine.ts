@@ -12,6 +12,7 @@ import { astype, clone, identity, reshape } from '../ops/shape.js';
 import { Tensor as TensorClass } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
 import { versionOf } from '../version.js';
+import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 
 /** Options of one backward walk. */
 export interface WalkOptions {
@@ -178,6 +179,7 @@ export function runBackward(
         }
         let gx = sumToShape(gi, x.shape);
         if (gx.dtype !== x.dtype) gx = astype(gx, x.dtype);
+        if (node.creationSite !== undefined || isAnomalyEnabled()) checkFinite(gx.data, gx.shape, node.op.name, i, node.creationSite ?? '');
         const prev = grads.get(x);
         grads.set(x, prev ? add(prev, gx) : gx);
       }
