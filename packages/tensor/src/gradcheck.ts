@@ -20,7 +20,7 @@ import { concat, flatten } from './ops/shape.js';
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
-  /** Absolute tolerance (default 1e-5). */
+  /** Absolute tolerance (default 1e-5; 1e-12 with `relative`, a floor for finite-difference noise). */
   atol?: number;
   /** Relative tolerance, against the numerical value (default 1e-3). */
   rtol?: number;
@@ -34,6 +34,26 @@ export interface GradcheckOptions {
   wrt?: readonly number[];
   /** Throw a {@link GradcheckError} on failure instead of returning the report (default false). */
   raise?: boolean;
+  /**
+   * Judge each entry by relative error, `|analytic − numerical| ≤ atol + rtol · max(|analytic|,
+   * |numerical|)` with `atol` only a noise floor (default 1e-12) (default false). The default
+   * mixed test passes any gradient smaller than its `atol` of 1e-5,
+   * so it cannot see a backward that returns 0 in a tail where the true gradient is 1e-7; this mode
+   * can (pair it with `reference: 'fivePoint'` so the numerical side is accurate there).
+   */
+  relative?: boolean;
+  /**
+   * The dtype the analytic gradient is computed in (default `'float64'`). `'float32'` runs `f` and
+   * its backward on float32 copies of the inputs — the path users train with — and compares with
+   * the float64 finite differences; loosen `rtol` to float32's precision (about 1e-4).
+   */
+  evalDtype?: 'float64' | 'float32';
+  /**
+   * The finite-difference stencil (default `'central'`, error O(eps²)). `'fivePoint'` is the
+   * fourth-order stencil `[f(x−2h) − 8f(x−h) + 8f(x+h) − f(x+2h)] / 12h` (error O(eps⁴)), a
+   * high-precision reference; use it with `eps` near 1e-3.
+   */
+  reference?: 'central' | 'fivePoint';
 }
 
 /**
@@ -89,6 +109,10 @@ export class GradcheckError extends FocalgradError {
   }
 }
 
+function toF32(t: Tensor): Tensor {
+  return new Tensor(Float32Array.from(t.data), t.shape);
+}
+
 function toF64(t: Tensor): Tensor {
   const d = new Float64Array(t.size);
   d.set(t.data);
@@ -112,11 +136,28 @@ function toF64(t: Tensor): Tensor {
  * ```
  */
 export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly TensorLike[], options: GradcheckOptions = {}): GradcheckReport {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, fullJacobianLimit = 4096, directions = 6, seed = 0 } = options;
+  const { eps = 1e-6, rtol = 1e-3, fullJacobianLimit = 4096, directions = 6, seed = 0, relative = false } = options;
+  // Relative mode keeps only a floor for the finite differences' own rounding noise (about
+  // 1e-16·|f|/eps), where entries that are exactly 0 (off-diagonal Jacobian entries) are judged.
+  const atol = options.atol ?? (relative ? 1e-12 : 1e-5);
+  const fivePoint = options.reference === 'fivePoint';
   const xs = inputs.map((x) => {
     const t = toTensor(x);
     return t.dtype === 'int32' ? t : toF64(t);
   });
+  /** The numerical derivative at s = 0 of `at(s)`, f at the point moved by s, elementwise. */
+  const fd = (at: (s: number) => Float64Array): Float64Array => {
+    if (!fivePoint) {
+      const p = at(eps);
+      const m = at(-eps);
+      return p.map((v, j) => (v - m[j]!) / (2 * eps));
+    }
+    const p1 = at(eps);
+    const m1 = at(-eps);
+    const p2 = at(2 * eps);
+    const m2 = at(-2 * eps);
+    return p1.map((v, j) => (m2[j]! - 8 * m1[j]! + 8 * v - p2[j]!) / (12 * eps));
+  };
   const diff = xs.map((_, i) => i).filter((i) => xs[i]!.dtype !== 'int32' && (options.wrt?.includes(i) ?? true));
   const call = (d: Tensor[]): Tensor => {
     const args = xs.slice();
@@ -129,7 +170,8 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
     r.set(out.data);
     return r;
   };
-  const [out, back] = vjp((...d: Tensor[]) => call(d), ...diff.map((i) => xs[i]!));
+  const analyticInputs = diff.map((i) => (options.evalDtype === 'float32' ? toF32(xs[i]!) : xs[i]!));
+  const [out, back] = vjp((...d: Tensor[]) => call(d), ...analyticInputs);
   const nOut = out.size;
   const nIn = diff.reduce((s, i) => s + xs[i]!.size, 0);
   const rng = new Rng(seed);
@@ -141,7 +183,8 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
   const compare = (input: number, index: number, output: number, analytic: number, numerical: number): void => {
     checked++;
     const err = Math.abs(analytic - numerical);
-    const score = Number.isNaN(err) ? Infinity : err / (atol + rtol * Math.abs(numerical));
+    const scale = atol + rtol * (relative ? Math.max(Math.abs(analytic), Math.abs(numerical)) : Math.abs(numerical));
+    const score = Number.isNaN(err) ? Infinity : err === 0 ? 0 : err / scale;
     if (!(err <= maxAbs)) maxAbs = Number.isNaN(err) ? NaN : Math.max(maxAbs, err);
     if (score > worstScore) {
       worstScore = score;
@@ -155,7 +198,7 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
     // Analytic Jacobian rows, one VJP per output element.
     const rows: Float64Array[][] = [];
     for (let j = 0; j < nOut; j++) {
-      const e = new Float64Array(nOut);
+      const e = out.dtype === 'float32' ? new Float32Array(nOut) : new Float64Array(nOut);
       e[j] = 1;
       rows.push(back(new Tensor(e, out.shape)).map((g) => Float64Array.from(g.data)));
     }
@@ -163,19 +206,21 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
       const xd = xs[inputIdx]!.data;
       for (let i = 0; i < xd.length; i++) {
         const orig = xd[i]!;
-        xd[i] = orig + eps;
-        const fp = evalFlat();
-        xd[i] = orig - eps;
-        const fm = evalFlat();
-        xd[i] = orig;
-        for (let j = 0; j < nOut; j++) compare(inputIdx, i, j, rows[j]![k]![i]!, (fp[j]! - fm[j]!) / (2 * eps));
+        const at = (s: number): Float64Array => {
+          xd[i] = orig + s;
+          const v = evalFlat();
+          xd[i] = orig;
+          return v;
+        };
+        const num = fd(at);
+        for (let j = 0; j < nOut; j++) compare(inputIdx, i, j, rows[j]![k]![i]!, num[j]!);
       }
     });
   } else {
     mode = 'directions';
     for (let dir = 0; dir < directions; dir++) {
       const u = new Float64Array(nOut).map(() => rng.normal());
-      const grads = back(new Tensor(u, out.shape));
+      const grads = back(new Tensor(out.dtype === 'float32' ? Float32Array.from(u) : u, out.shape));
       const vs = diff.map((i) => new Float64Array(xs[i]!.size).map(() => rng.normal()));
       let analytic = 0;
       vs.forEach((v, k) => {
@@ -194,14 +239,14 @@ export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly Ten
         for (let j = 0; j < nOut; j++) dot += u[j]! * fv[j]!;
         return dot;
       };
-      compare(-1, dir, -1, analytic, (shift(eps) - shift(-eps)) / (2 * eps));
+      compare(-1, dir, -1, analytic, fd((s) => Float64Array.of(shift(s)))[0]!);
     }
   }
   const ok = worstScore <= 1;
   const w = worst as GradcheckReport['worst'];
   const message = ok
     ? `gradients match (${checked} ${mode === 'jacobian' ? 'entries' : 'directions'}, max abs error ${maxAbs.toExponential(2)})`
-    : `gradient mismatch: ${w && w.input >= 0 ? `input ${w.input}, element ${w.index}, output ${w.output}` : `direction ${w?.index}`}: analytic ${w?.analytic} vs numerical ${w?.numerical} (atol ${atol}, rtol ${rtol})`;
+    : `gradient mismatch: ${w && w.input >= 0 ? `input ${w.input}, element ${w.index}, output ${w.output}` : `direction ${w?.index}`}: analytic ${w?.analytic} vs numerical ${w?.numerical} (${relative ? 'relative, ' : ''}atol ${atol}, rtol ${rtol})`;
   const report: GradcheckReport = { ok, mode, checked, maxAbsError: maxAbs, worst: w, message };
   if (!ok && options.raise) throw new GradcheckError(report);
   return report;
