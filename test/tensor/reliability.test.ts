@@ -148,3 +148,19 @@ describe('smaller items', () => {
     expect(noGrad(() => 5)).toBe(5);
   });
 });
+
+describe('unknown option keys are errors that name the key and the nearest valid one', () => {
+  it('across the tensor API', () => {
+    expect(() => tensor([1], { dtpye: 'float64' } as never)).toThrow(/tensor: argument 'dtpye' is not an option of tensor; did you mean 'dtype'\? Options: dtype, requiresGrad\./);
+    expect(() => zeros([2], { requireGrad: true } as never)).toThrow(/did you mean 'requiresGrad'/);
+    expect(() => randn([2], { seeed: 1 } as never)).toThrow(/randn: argument 'seeed' .* did you mean 'seed'/);
+    expect(() => new optim.Adam([zeros([1], { requiresGrad: true })], { learningRate: 0.1 } as never)).toThrow(/Adam: argument 'learningRate' is not an option of Adam\. Options: lr, schedule, maximize, betas/);
+    expect(() => new optim.SGD([zeros([1], { requiresGrad: true })], { momentun: 0.9 } as never)).toThrow(/did you mean 'momentum'/);
+    expect(() => new nn.Linear(2, 1, { sede: 0 } as never)).toThrow(/Linear: argument 'sede'.*did you mean 'seed'/);
+    expect(() => nn.init.heUniform(zeros([2, 2]), { fan: 'fanIn' } as never)).toThrow(/heUniform: argument 'fan'/);
+    const y = tensor([1], { requiresGrad: true }).mul(2);
+    expect(() => y.backward(undefined, { retain_graph: true } as never)).toThrow(/backward: argument 'retain_graph'.*did you mean 'retainGraph'/);
+    expect(() => new nn.Linear(2, 1).loadStateDict({}, { strcit: false } as never)).toThrow(/did you mean 'strict'/);
+    expect(() => tensor([1], 'float64' as never)).toThrow(/tensor: argument 'options' expected an object of options, got string/);
+  });
+});

@@ -2,6 +2,7 @@ import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from './
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { type Shape, assertShape, sizeOf } from './shape.js';
 import { Tensor, type NestedArray, type TensorLike } from './tensor.js';
+import { checkOptions } from './options.js';
 
 /**
  * Options accepted by tensor constructors.
@@ -66,6 +67,9 @@ function fill(values: unknown, shape: Shape, dim: number, out: TypedArray, pos: 
   for (const v of values) fill(v, shape, dim + 1, out, pos, op);
 }
 
+/** @internal The keys of {@link TensorOptions}. */
+export const TENSOR_OPTIONS = ['dtype', 'requiresGrad'] as const;
+
 /**
  * Creates a tensor from a number, a nested array or a typed array (which is used without copying).
  *
@@ -83,6 +87,7 @@ function fill(values: unknown, shape: Shape, dim: number, out: TypedArray, pos: 
  */
 export function tensor(values: TensorLike | TypedArray, options: TensorOptions = {}, shape?: Shape): Tensor {
   const op = 'tensor';
+  checkOptions(op, options, TENSOR_OPTIONS);
   let t: Tensor;
   if (values instanceof Tensor) {
     const dtype = options.dtype === undefined ? values.dtype : checkDType(options.dtype, op);

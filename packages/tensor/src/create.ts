@@ -3,8 +3,11 @@ import { checkDType, type TensorOptions } from './convert.js';
 import { ValueError } from './errors.js';
 import { type Shape, assertShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
+import { TENSOR_OPTIONS } from './convert.js';
+import { checkOptions } from './options.js';
 
 function make(shape: Shape, value: number, options: TensorOptions, op: string): Tensor {
+  checkOptions(op, options, TENSOR_OPTIONS);
   assertShape(shape, op);
   const dtype = checkDType(options.dtype ?? 'float32', op);
   const d = allocate(dtype, sizeOf(shape));

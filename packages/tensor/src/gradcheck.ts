@@ -8,6 +8,7 @@ import { Tensor, type TensorLike } from './tensor.js';
 import { vjp } from './autograd/functional.js';
 import { Rng } from './rng.js';
 import { concat, flatten } from './ops/shape.js';
+import { checkOptions } from './options.js';
 
 /**
  * Options of {@link gradcheck} and {@link gradgradcheck}.
@@ -109,6 +110,8 @@ export class GradcheckError extends FocalgradError {
   }
 }
 
+const GRADCHECK_OPTIONS = ['eps', 'atol', 'rtol', 'fullJacobianLimit', 'directions', 'seed', 'wrt', 'raise', 'relative', 'evalDtype', 'reference'];
+
 function toF32(t: Tensor): Tensor {
   return new Tensor(Float32Array.from(t.data), t.shape);
 }
@@ -136,6 +139,7 @@ function toF64(t: Tensor): Tensor {
  * ```
  */
 export function gradcheck(f: (...args: Tensor[]) => Tensor, inputs: readonly TensorLike[], options: GradcheckOptions = {}): GradcheckReport {
+  checkOptions('gradcheck', options, GRADCHECK_OPTIONS);
   const { eps = 1e-6, rtol = 1e-3, fullJacobianLimit = 4096, directions = 6, seed = 0, relative = false } = options;
   // Relative mode keeps only a floor for the finite differences' own rounding noise (about
   // 1e-16·|f|/eps), where entries that are exactly 0 (off-diagonal Jacobian entries) are judged.

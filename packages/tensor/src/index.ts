@@ -14,6 +14,7 @@
 
 export type { DType, TypedArray } from './dtype.js';
 export { FocalgradError, ShapeError, DTypeError, ValueError } from './errors.js';
+export { checkOptions } from './options.js';
 export type { Shape } from './shape.js';
 export { splitAround } from './shape.js';
 export { Tensor } from './tensor.js';

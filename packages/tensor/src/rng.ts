@@ -1,8 +1,9 @@
 import { allocate } from './dtype.js';
-import { checkDType, type TensorOptions } from './convert.js';
+import { TENSOR_OPTIONS, checkDType, type TensorOptions } from './convert.js';
 import { ValueError } from './errors.js';
 import { type Shape, assertShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
+import { checkOptions } from './options.js';
 
 /**
  * A seeded pseudo-random generator (sfc32, seeded through splitmix32): the same seed gives the same
@@ -111,6 +112,7 @@ export class Rng {
    * @param options - dtype, requiresGrad, mean and std.
    */
   randn(shape: Shape, options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
+    checkOptions('randn', options, [...TENSOR_OPTIONS, 'mean', 'std', 'seed', 'rng']);
     const { mean = 0, std = 1 } = options;
     return this.fill(shape, options, 'randn', () => mean + std * this.normal());
   }
@@ -121,6 +123,7 @@ export class Rng {
    * @param options - dtype, requiresGrad, low (default 0) and high (default 1).
    */
   rand(shape: Shape, options: TensorOptions & { low?: number; high?: number } = {}): Tensor {
+    checkOptions('rand', options, [...TENSOR_OPTIONS, 'low', 'high', 'seed', 'rng']);
     const { low = 0, high = 1 } = options;
     return this.fill(shape, options, 'rand', () => low + (high - low) * this.uniform());
   }

@@ -21,6 +21,7 @@ import * as matmulOps from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as shapeOps from './ops/shape.js';
 import * as unary from './ops/unary.js';
+import { checkOptions } from './options.js';
 
 /**
  * Anything an op accepts where a tensor is expected: a {@link Tensor}, a number, or a nested array
@@ -226,6 +227,7 @@ export class Tensor {
    * @param options - keep the graph, or record the backward for higher-order gradients.
    */
   backward(grad?: TensorLike, options: BackwardOptions = {}): void {
+    checkOptions('backward', options, ['retainGraph', 'createGraph']);
     if (!this.requiresGrad) {
       throw new ValueError('backward', 'this', 'does not require grad: no input of the computation had requiresGrad set');
     }

@@ -7,6 +7,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { bumpVersion } from '../version.js';
+import { checkOptions } from '../options.js';
 
 /**
  * Named tensors: a model's parameters and buffers under their dotted names (`0.weight`,
@@ -78,6 +79,7 @@ export function assignStateDict(
   dict: StateDict,
   options: LoadStateDictOptions = {},
 ): LoadStateDictResult {
+  checkOptions(op, options, ['strict']);
   const strict = options.strict ?? true;
   if (dict === null || typeof dict !== 'object') {
     throw new ValueError(op, 'stateDict', `expected an object of named tensors, got ${dict === null ? 'null' : typeof dict}`);

@@ -6,6 +6,7 @@
  * `fanOut = out·∏k`. Normal initializers are not truncated (as in PyTorch; Keras truncates).
  */
 import { bumpVersion } from '../version.js';
+import { checkOptions } from '../options.js';
 import { noGrad } from '../autograd/mode.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { Rng, rand, randn } from '../rng.js';
@@ -70,8 +71,10 @@ export interface HeOptions extends InitOptions {
  */
 export type Initializer = (tensor: Tensor, rng: Rng | undefined) => unknown;
 
-function asOptions<T extends InitOptions>(o: T | Rng | undefined): T {
-  return o instanceof Rng ? ({ rng: o } as T) : (o ?? ({} as T));
+function asOptions<T extends InitOptions>(o: T | Rng | undefined, op: string, extra: readonly string[] = []): T {
+  if (o instanceof Rng) return { rng: o } as T;
+  checkOptions(op, o, ['rng', 'seed', ...extra]);
+  return o ?? ({} as T);
 }
 
 function checkTensor(op: string, t: unknown, float = true): Tensor {
@@ -160,7 +163,7 @@ export function uniform(tensor: Tensor, low = 0, high = 1, options?: InitOptions
   checkFinite(op, 'low', low);
   checkFinite(op, 'high', high);
   if (!(high >= low)) throw new ValueError(op, 'high', `expected high >= low (${low}), got ${high}`);
-  const { rng, seed } = asOptions(options);
+  const { rng, seed } = asOptions(options, 'uniform');
   return fillFrom(tensor, rand(tensor.shape, { dtype: 'float64', low, high, rng, seed }));
 }
 
@@ -182,7 +185,7 @@ export function normal(tensor: Tensor, mean = 0, std = 1, options?: InitOptions 
   checkTensor(op, tensor);
   checkFinite(op, 'mean', mean);
   checkFinite(op, 'std', std, true);
-  const { rng, seed } = asOptions(options);
+  const { rng, seed } = asOptions(options, 'normal');
   return fillFrom(tensor, randn(tensor.shape, { dtype: 'float64', mean, std, rng, seed }));
 }
 
@@ -250,7 +253,7 @@ export function ones(tensor: Tensor): Tensor {
 export function glorotUniform(tensor: Tensor, options?: GlorotOptions | Rng): Tensor {
   const op = 'glorotUniform';
   checkTensor(op, tensor);
-  const o = asOptions(options);
+  const o = asOptions(options, 'glorotUniform', ['gain']);
   const gain = checkFinite(op, 'gain', o.gain ?? 1, true);
   const [fanIn, fanOut] = fans(tensor.shape);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
@@ -272,7 +275,7 @@ export function glorotUniform(tensor: Tensor, options?: GlorotOptions | Rng): Te
 export function glorotNormal(tensor: Tensor, options?: GlorotOptions | Rng): Tensor {
   const op = 'glorotNormal';
   checkTensor(op, tensor);
-  const o = asOptions(options);
+  const o = asOptions(options, 'glorotNormal', ['gain']);
   const gain = checkFinite(op, 'gain', o.gain ?? 1, true);
   const [fanIn, fanOut] = fans(tensor.shape);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -304,7 +307,7 @@ function heScale(op: string, tensor: Tensor, o: HeOptions): number {
 export function heUniform(tensor: Tensor, options?: HeOptions | Rng): Tensor {
   const op = 'heUniform';
   checkTensor(op, tensor);
-  const o = asOptions(options);
+  const o = asOptions(options, 'heUniform', ['a', 'mode']);
   const bound = Math.sqrt(3) * heScale(op, tensor, o);
   return fillFrom(tensor, rand(tensor.shape, { dtype: 'float64', low: -bound, high: bound, rng: o.rng, seed: o.seed }));
 }
@@ -324,7 +327,7 @@ export function heUniform(tensor: Tensor, options?: HeOptions | Rng): Tensor {
 export function heNormal(tensor: Tensor, options?: HeOptions | Rng): Tensor {
   const op = 'heNormal';
   checkTensor(op, tensor);
-  const o = asOptions(options);
+  const o = asOptions(options, 'heNormal', ['a', 'mode']);
   const std = heScale(op, tensor, o);
   return fillFrom(tensor, randn(tensor.shape, { dtype: 'float64', std, rng: o.rng, seed: o.seed }));
 }

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { linear } from './functional/linear.js';
 import { type Initializer, heUniform, uniform } from './init.js';
 import { Module } from './module.js';
+import { checkOptions } from '../options.js';
 
 /**
  * Options of {@link Linear}.
@@ -62,6 +63,7 @@ export class Linear extends Module<[Tensor], Tensor> {
    * @param options - bias, dtype, rng or seed, and initializers.
    */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    checkOptions('Linear', options, ['bias', 'dtype', 'rng', 'seed', 'weightInit', 'biasInit']);
     super();
     const op = 'Linear';
     for (const [arg, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {

@@ -2,7 +2,8 @@
 import type { TypedArray } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { Optimizer, type OptimizerOptions, checkHyper } from './optimizer.js';
+import { OPTIMIZER_OPTIONS, Optimizer, type OptimizerOptions, checkHyper } from './optimizer.js';
+import { checkOptions } from '../options.js';
 
 /**
  * Options of {@link Adam} and {@link AdamW}; the names and defaults are PyTorch's.
@@ -92,6 +93,7 @@ export class Adam extends Optimizer {
    * @param options - lr (default 1e-3), betas, eps, weightDecay, amsgrad, decoupledWeightDecay, maximize, schedule.
    */
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    checkOptions(new.target === AdamW ? 'AdamW' : 'Adam', options, [...OPTIMIZER_OPTIONS, 'betas', 'eps', 'weightDecay', 'amsgrad', 'decoupledWeightDecay']);
     super(params, options, 1e-3, new.target === AdamW ? 'AdamW' : 'Adam');
     const op = this.opName;
     const betas = options.betas ?? [0.9, 0.999];

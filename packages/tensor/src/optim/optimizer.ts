@@ -40,6 +40,9 @@ export interface OptimizerOptions {
   maximize?: boolean;
 }
 
+/** @internal The keys of {@link OptimizerOptions}. */
+export const OPTIMIZER_OPTIONS = ['lr', 'schedule', 'maximize'] as const;
+
 /** @internal Throws a ValueError unless `v` is a finite number at least `min` (and below `below`). */
 export function checkHyper(op: string, arg: string, v: unknown, min = 0, below = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v >= below) {

@@ -2,7 +2,8 @@
 import type { TypedArray } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { Optimizer, type OptimizerOptions, checkHyper } from './optimizer.js';
+import { OPTIMIZER_OPTIONS, Optimizer, type OptimizerOptions, checkHyper } from './optimizer.js';
+import { checkOptions } from '../options.js';
 
 /**
  * Options of {@link SGD}; the names and defaults are PyTorch's (`lr` 1e-3 as in PyTorch ≥ 2.3).
@@ -64,6 +65,7 @@ export class SGD extends Optimizer {
    * @param options - lr, momentum, dampening, nesterov, weightDecay, maximize, schedule.
    */
   constructor(params: Iterable<Tensor>, options: SGDOptions = {}) {
+    checkOptions('SGD', options, [...OPTIMIZER_OPTIONS, 'momentum', 'dampening', 'nesterov', 'weightDecay']);
     super(params, options, 1e-3, 'SGD');
     this.momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkHyper('SGD', 'dampening', options.dampening ?? 0);
