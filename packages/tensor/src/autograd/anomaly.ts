@@ -6,6 +6,7 @@
  */
 import type { TypedArray } from '../dtype.js';
 import { FocalgradError, ValueError, fmtShape } from '../errors.js';
+import { refuseAsync } from './mode.js';
 
 let enabled = false;
 
@@ -84,11 +85,7 @@ export function setDetectAnomaly(on: boolean): boolean {
 export function detectAnomaly<T>(fn: () => T): T {
   const prev = setDetectAnomaly(true);
   try {
-    const out = fn();
-    if (typeof (out as { then?: unknown } | null)?.then === 'function') {
-      throw new ValueError('detectAnomaly', 'fn', 'returned a promise: anomaly mode cannot follow an async function past its first await; use setDetectAnomaly instead');
-    }
-    return out;
+    return refuseAsync(fn(), 'detectAnomaly');
   } finally {
     enabled = prev;
   }

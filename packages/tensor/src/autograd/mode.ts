@@ -44,12 +44,12 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /**
- * Grad mode is a global switch, restored when `fn` returns: for an async function that is at its
+ * @internal Grad mode is a global switch, restored when `fn` returns: for an async function that is at its
  * first `await`, so the rest of it would run in whatever mode the caller is in. Refuse it.
  */
-function refuseAsync<T>(result: T, op: string): T {
+export function refuseAsync<T>(result: T, op: string): T {
   if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-    throw new ValueError(op, 'fn', 'returned a promise: grad mode cannot follow an async function past its first await; call it inside the async function around synchronous code instead');
+    throw new ValueError(op, 'fn', 'returned a promise: the mode cannot follow an async function past its first await; call it inside the async function around synchronous code instead');
   }
   return result;
 }

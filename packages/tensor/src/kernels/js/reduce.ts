@@ -2,7 +2,7 @@
  * Reduction kernels over any set of axes, and the softmax family along one axis. They accumulate in
  * float64 whatever the dtype, so a float32 sum over a million elements loses nothing to ordering.
  */
-import { allocate } from '../../dtype.js';
+import { type TypedArray, allocate } from '../../dtype.js';
 import { reducedShape, sizeOf, splitAround, stridesOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { AxisAttrs, Kernels, ReduceAttrs } from '../signature.js';
@@ -53,6 +53,32 @@ function finish(x: Tensor, acc: Float64Array, attrs: ReduceAttrs): Tensor {
 }
 
 
+/**
+ * The softmax family's row walk: for each row along `axis` (elements `base, base + inner, …` up to
+ * `end`), its max `m` and `s = Σ exp(x − m)`, handed to `write`, which fills the row of `out`.
+ */
+function softmaxRows(
+  x: Tensor,
+  axis: number,
+  write: (out: TypedArray, xd: TypedArray, base: number, end: number, inner: number, m: number, s: number) => void,
+): Tensor {
+  const [outer, n, inner] = splitAround(x.shape, axis);
+  const xd = x.data;
+  const out = allocate(x.dtype, xd.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      const end = base + n * inner;
+      let m = -Infinity;
+      for (let k = base; k < end; k += inner) m = Math.max(m, xd[k]!);
+      let s = 0;
+      for (let k = base; k < end; k += inner) s += Math.exp(xd[k]! - m);
+      write(out, xd, base, end, inner, m, s);
+    }
+  }
+  return new Tensor(out, x.shape);
+}
+
 export const reduceKernels = {
   sum: ([x], attrs) => finish(x!, reduceInto(x!, attrs.axes, 'sum'), attrs),
   max: ([x], attrs) => finish(x!, reduceInto(x!, attrs.axes, 'max'), attrs),
@@ -79,41 +105,17 @@ export const reduceKernels = {
     }
     return finish(x!, s, attrs);
   },
-  softmax: ([x], { axis }) => {
-    const [outer, n, inner] = splitAround(x!.shape, axis);
-    const xd = x!.data;
-    const out = allocate(x!.dtype, xd.length);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * n * inner + i;
-        let m = -Infinity;
-        for (let k = 0; k < n; k++) m = Math.max(m, xd[base + k * inner]!);
-        let s = 0;
-        for (let k = 0; k < n; k++) s += Math.exp(xd[base + k * inner]! - m);
-        for (let k = 0; k < n; k++) out[base + k * inner] = Math.exp(xd[base + k * inner]! - m) / s;
-      }
-    }
-    return new Tensor(out, x!.shape);
-  },
-  logSoftmax: ([x], { axis }) => {
-    const [outer, n, inner] = splitAround(x!.shape, axis);
-    const xd = x!.data;
-    const out = allocate(x!.dtype, xd.length);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * n * inner + i;
-        let m = -Infinity;
-        for (let k = 0; k < n; k++) m = Math.max(m, xd[base + k * inner]!);
-        let s = 0;
-        for (let k = 0; k < n; k++) s += Math.exp(xd[base + k * inner]! - m);
-        // (x - m) - log s, not x - (m + log s): forming m + log s first rounds away the low bits
-        // of log s next to a large m (logSoftmax([-1e4, -1e4]) would be off by 1.7e-13).
-        const logS = Math.log(s);
-        for (let k = 0; k < n; k++) out[base + k * inner] = xd[base + k * inner]! - m - logS;
-      }
-    }
-    return new Tensor(out, x!.shape);
-  },
+  softmax: ([x], { axis }) =>
+    softmaxRows(x!, axis, (out, xd, base, end, inner, m, s) => {
+      for (let k = base; k < end; k += inner) out[k] = Math.exp(xd[k]! - m) / s;
+    }),
+  logSoftmax: ([x], { axis }) =>
+    softmaxRows(x!, axis, (out, xd, base, end, inner, m, s) => {
+      // (x - m) - log s, not x - (m + log s): forming m + log s first rounds away the low bits
+      // of log s next to a large m (logSoftmax([-1e4, -1e4]) would be off by 1.7e-13).
+      const logS = Math.log(s);
+      for (let k = base; k < end; k += inner) out[k] = xd[k]! - m - logS;
+    }),
   // logSoftmax's gradient `g − exp(y)·Σg` for its output y: per row, one pass sums g, a second writes.
   logSoftmaxGrad: ([g, y], { axis }) => {
     const [outer, n, inner] = splitAround(y!.shape, axis);
