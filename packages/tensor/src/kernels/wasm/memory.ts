@@ -79,3 +79,8 @@ export function trim(): void {
     f64 = new Float64Array(0);
   }
 }
+
+/** @internal The current size of the memory in bytes (0 when there is none). */
+export function memoryBytes(): number {
+  return memory === null ? 0 : memory.buffer.byteLength;
+}
