@@ -221,6 +221,10 @@ export class Code {
     return this.op(0x6c);
   }
 
+  i32And(): this {
+    return this.op(0x71);
+  }
+
   i32Or(): this {
     return this.op(0x72);
   }
@@ -247,8 +251,10 @@ export class Code {
 
   // SIMD128 ----------------------------------------------------------------------------------
 
-  v128Load(offset = 0): this {
-    return this.simd(0x00, ...this.memarg(16, offset));
+  /** `align` is the alignment hint as log2 bytes (4: 16-byte aligned; 0 for unaligned data). */
+  v128Load(offset = 0, align = 4): this {
+    if (align < 0 || align > 4) throw new RangeError(`v128.load: alignment hint ${align} exceeds 4`);
+    return this.simd(0x00, ...uleb(align), ...uleb(offset));
   }
 
   /** Loads one 32-bit value and copies it into all four lanes. */

@@ -1,8 +1,8 @@
 /**
- * The GEMM module both float families are emitted from: a register-tiled micro-kernel and the
- * blocked loops around it, over operands the caller has already packed into memory
- * (`gemm-pack.ts`). The tile shape, lane type and block sizes come from a {@link GemmTiling}; each
- * family's file states its tiling and why.
+ * The GEMM module both float families are emitted from: a register-tiled micro-kernel, the
+ * blocked loops around it, and the routines that pack the operands (`gemm-pack-code.ts`). The
+ * tile shape, lane type and block sizes come from a {@link GemmTiling}; each family's file states
+ * its tiling and why (`gemm-tiling.ts` defines the parameters).
  *
  * Memory layout (element offsets; `ES` bytes per element):
  * - A packed as `MR`-row panels, block by block of depth `KC`: element `(i, p)` of the block that
@@ -12,39 +12,27 @@
  *   caller copies out only the `m × n` corner). Padding rows and columns of A and B are zeros.
  *
  * The export `gemm(a, b, c, mPad, nPad, k, load)` (byte pointers, `k ≥ 1`) computes
- * `C = A·B`, or `C += A·B` when `load` is 1. The loops run kc-block → mc-block of rows →
+ * `C = A·B`, or `C += A·B` when `load` is 1; `packA` and `packB` (gemm-pack-code.ts) build the
+ * packed operands from copies of the stored ones. The loops run kc-block → mc-block of rows →
  * NR-column panel of B (which stays in L1 across the row panels) → MR-row panel of A → tile.
  */
 import type { Code, Local } from './code.js';
 import { ModuleBuilder } from './emit.js';
-
-/** A tiling of the GEMM for one element type. */
-export interface GemmTiling {
-  /** Lane type: `f32` (f32x4 vectors) or `f64` (f64x2 vectors). */
-  readonly elem: 'f32' | 'f64';
-  /** Rows of the C tile. */
-  readonly mr: number;
-  /** v128 vectors across a row of the C tile (the tile is `mr × vecs·lanes`). */
-  readonly vecs: number;
-  /** Depth of a packed block. */
-  readonly kc: number;
-  /** Rows of A per block. */
-  readonly mc: number;
-}
-
-/** Lanes in a v128 of the given element type. */
-export const lanes = (elem: 'f32' | 'f64'): number => (elem === 'f32' ? 4 : 2);
-/** Columns of the C tile (`NR`). */
-export const tileCols = (t: GemmTiling): number => t.vecs * lanes(t.elem);
+import { emitPackA, emitPackB } from './gemm-pack-code.js';
+import { type GemmTiling, tileCols } from './gemm-tiling.js';
 
 /**
  * The module's binary encoding; it imports its memory as `env.memory`. With `relaxed` the
  * multiply-adds are relaxed SIMD's `relaxed_madd` (only where `hasRelaxedSimd()` said yes).
  */
 export function gemmModule(t: GemmTiling, relaxed: boolean): Uint8Array {
+  // Row blocks must start on panel boundaries.
+  if (t.mc % t.mr !== 0) throw new RangeError(`gemmModule: mc (${t.mc}) must be a multiple of mr (${t.mr})`);
   const m = new ModuleBuilder().importMemory('env', 'memory');
   const micro = m.func(null, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], (c) => microKernel(c, t, relaxed));
   m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], (c) => blockLoops(c, t, micro));
+  m.func('packA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], (c) => emitPackA(c, t));
+  m.func('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], (c) => emitPackB(c, t));
   return m.bytes();
 }
 
@@ -52,7 +40,7 @@ export function gemmModule(t: GemmTiling, relaxed: boolean): Uint8Array {
  * `micro(a, b, c, kc, ldc, load)`: one `mr × NR` tile of C (at byte pointer `c`, row pitch `ldc`
  * bytes) from an A panel and a B panel of depth `kc ≥ 1`, accumulated in `mr·vecs` v128 registers.
  * Per k step: `vecs` loads of the B row, then per row of the tile one broadcast A element and
- * `vecs` multiply-adds. The k loop is not unrolled (unrolling spills on V8, wasm-notes).
+ * `vecs` multiply-adds. The k loop is not unrolled: unrolled, V8 hoists the extra loads and spills.
  */
 function microKernel(c: Code, t: GemmTiling, relaxed: boolean): void {
   const [a, b, cp, kc, ldc, load] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i)) as [Local, Local, Local, Local, Local, Local];

@@ -1,17 +1,16 @@
 /**
  * One GEMM call on the WebAssembly tier: `C (=|+=) op(A)·op(B)` with the operands addressed
  * through row and column strides (as the JavaScript `gemmStrided`), for float32 or float64. A
- * {@link GemmCall} lays out the packed A, the packed B and the padded C in wasm memory (see
- * `memory.ts` for why operands are copied per call), packs the operands, runs the module and
- * copies C out. Packing A and B are separate steps so that a batched product re-packs only the
+ * {@link GemmCall} lays out the packed A, the packed B, the padded C and a scratch in wasm memory
+ * (see `memory.ts` for why operands are copied per call); each operand is copied into the scratch
+ * as stored (a memcpy) and packed from there by the module, which then multiplies; C is copied out. Packing A and B are separate steps so that a batched product re-packs only the
  * operand whose batch slice changed (a broadcast operand is packed once).
  */
 import type { TypedArray } from '../../dtype.js';
-import type { GemmTiling } from './gemm-module.js';
-import { tileCols } from './gemm-module.js';
+import { type GemmTiling, tileCols } from './gemm-tiling.js';
 import { f32GemmModule, f32Tiling } from './gemm-f32.js';
 import { f64GemmModule, f64Tiling } from './gemm-f64.js';
-import { MR, copyCIn, copyCOut, packA, packB, type Heap } from './gemm-pack.js';
+import { copyCIn, copyCOut, type Heap } from './gemm-output.js';
 import { heapF32, heapF64, instance, reserve, trim } from './memory.js';
 import type { WasmModule } from './runtime.js';
 
@@ -30,7 +29,12 @@ const FAMILIES: Readonly<Record<GemmDType, Family>> = {
   float64: { tiling: f64Tiling, module: f64GemmModule, heap: heapF64, bytes: 8 },
 };
 
-type GemmExport = (a: number, b: number, c: number, mPad: number, nPad: number, k: number, load: number) => void;
+/** The module's exports (byte pointers and byte strides; see gemm-module.ts). */
+interface GemmExports {
+  gemm(a: number, b: number, c: number, mPad: number, nPad: number, k: number, load: number): void;
+  packA(src: number, rs: number, cs: number, m: number, k: number, dst: number): void;
+  packB(src: number, rs: number, cs: number, k: number, n: number, dst: number): void;
+}
 
 /** Rounds `x` up to a multiple of `step`. */
 const roundUp = (x: number, step: number): number => Math.ceil(x / step) * step;
@@ -39,16 +43,18 @@ const roundUp = (x: number, step: number): number => Math.ceil(x / step) * step;
 export class GemmCall {
   private constructor(
     private readonly family: Family,
-    private readonly run: GemmExport,
+    private readonly wasm: GemmExports,
     readonly m: number,
     readonly n: number,
     readonly k: number,
     private readonly mPad: number,
     private readonly nPad: number,
-    /** Element offsets of the packed A, the packed B and the padded C. */
+    /** Element offsets of the packed A, the packed B, the padded C and the stored-operand scratch. */
     private readonly aAt: number,
     private readonly bAt: number,
     private readonly cAt: number,
+    private readonly rawAt: number,
+    private readonly rawLength: number,
   ) {}
 
   /**
@@ -61,25 +67,42 @@ export class GemmCall {
     const module = family.module();
     if (module === null) return null;
     const t = family.tiling;
-    const mPad = roundUp(m, MR);
+    const mPad = roundUp(m, t.mr);
     const nPad = roundUp(n, tileCols(t));
-    // Every region is a multiple of 4 elements long, so each starts 16-byte aligned.
+    // The packed regions are multiples of 4 elements long, so each starts 16-byte aligned. The
+    // scratch holds one stored operand at a time (A, then B) for the wasm packing routines.
     const aAt = 0;
     const bAt = aAt + mPad * k;
     const cAt = bAt + k * nPad;
-    if (!reserve((cAt + mPad * nPad) * family.bytes)) return null;
-    const run = instance(module).gemm as GemmExport;
-    return new GemmCall(family, run, m, n, k, mPad, nPad, aAt, bAt, cAt);
+    const rawAt = cAt + mPad * nPad;
+    const rawLength = Math.max(m * k, k * n);
+    if (!reserve((rawAt + rawLength) * family.bytes)) return null;
+    const wasm = instance(module) as unknown as GemmExports;
+    return new GemmCall(family, wasm, m, n, k, mPad, nPad, aAt, bAt, cAt, rawAt, rawLength);
   }
 
-  /** Packs `A(i, p) = a[ao + i·ars + p·acs]`. */
+  /** Packs `A(i, p) = a[ao + i·ars + p·acs]` (`a` holding a contiguous `m·k` block from `ao`). */
   packA(a: TypedArray, ao: number, ars: number, acs: number): void {
-    packA(this.family.heap(), this.aAt, a, ao, ars, acs, this.m, this.k, this.family.tiling.kc);
+    const { m, k } = this;
+    if (m === 0 || k === 0) return;
+    const es = this.family.bytes;
+    this.copyRaw(a, ao, (m - 1) * ars + (k - 1) * acs + 1);
+    this.wasm.packA(this.rawAt * es, ars * es, acs * es, m, k, this.aAt * es);
   }
 
-  /** Packs `B(p, j) = b[bo + p·brs + j·bcs]`. */
+  /** Packs `B(p, j) = b[bo + p·brs + j·bcs]` (`b` holding a contiguous `k·n` block from `bo`). */
   packB(b: TypedArray, bo: number, brs: number, bcs: number): void {
-    packB(this.family.heap(), this.bAt, b, bo, brs, bcs, this.k, this.n, this.family.tiling.kc, tileCols(this.family.tiling));
+    const { n, k } = this;
+    if (n === 0 || k === 0) return;
+    const es = this.family.bytes;
+    this.copyRaw(b, bo, (k - 1) * brs + (n - 1) * bcs + 1);
+    this.wasm.packB(this.rawAt * es, brs * es, bcs * es, k, n, this.bAt * es);
+  }
+
+  /** Copies `length` stored elements from `src[from]` into the scratch (a memcpy). */
+  private copyRaw(src: TypedArray, from: number, length: number): void {
+    if (length > this.rawLength) throw new RangeError(`GemmCall: an operand spanning ${length} elements exceeds its ${this.rawLength}-element scratch`);
+    this.family.heap().set(src.subarray(from, from + length), this.rawAt);
   }
 
   /**
@@ -96,7 +119,7 @@ export class GemmCall {
     const heap = this.family.heap();
     if (accumulate) copyCIn(heap, this.cAt, nPad, c, co, ldc, m, n);
     const es = this.family.bytes;
-    this.run(this.aAt * es, this.bAt * es, this.cAt * es, mPad, nPad, k, accumulate ? 1 : 0);
+    this.wasm.gemm(this.aAt * es, this.bAt * es, this.cAt * es, mPad, nPad, k, accumulate ? 1 : 0);
     copyCOut(heap, this.cAt, nPad, c, co, ldc, m, n);
   }
 
