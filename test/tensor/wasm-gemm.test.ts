@@ -21,6 +21,8 @@ import { Rng, Tensor, tensor } from '@focalgrad/tensor';
 import { jsKernels } from '../../packages/tensor/src/kernels/index.js';
 import { GemmCall, wasmGemm } from '../../packages/tensor/src/kernels/wasm/gemm.js';
 import { wasmKernels } from '../../packages/tensor/src/kernels/wasm/index.js';
+import { jsIsFaster } from '../../packages/tensor/src/kernels/wasm/linalg.js';
+import { allocate } from '../../packages/tensor/src/dtype.js';
 import { MAX_BYTES, RETAIN_BYTES, memoryBytes, reserve } from '../../packages/tensor/src/kernels/wasm/memory.js';
 
 const wasm = wasmKernels as Required<typeof wasmKernels>;
@@ -76,7 +78,13 @@ describe('wasm GEMM: matmulT against the JavaScript kernel', () => {
             expect(got.shape).toEqual([m, n]);
             const A = (i: number, p: number) => a.data[transA ? p * m + i : i * k + p]!;
             const B = (p: number, j: number) => b.data[transB ? j * k + p : p * n + j]!;
-            expectWithinBound(got.data, want.data, absProducts(m, n, k, A, B), k, dtype, `transA=${transA} transB=${transB}`);
+            const abs = absProducts(m, n, k, A, B);
+            expectWithinBound(got.data, want.data, abs, k, dtype, `transA=${transA} transB=${transB}`);
+            // The wasm GEMM itself, also on the shapes the kernel leaves to JavaScript (n = 1, tiny).
+            const direct = allocate(dtype, m * n).fill(Number.NaN);
+            const ok = wasmGemm(dtype, m, n, k, a.data, 0, transA ? 1 : k, transA ? m : 1, b.data, 0, transB ? 1 : n, transB ? k : 1, direct, 0, n, false);
+            expect(ok).toBe(true);
+            expectWithinBound(direct, want.data, abs, k, dtype, `wasmGemm transA=${transA} transB=${transB}`);
           }
         }
       });
@@ -90,14 +98,28 @@ describe('wasm GEMM: matmulT against the JavaScript kernel', () => {
     expect(Array.from(wasm.matmul([a, b]).data)).toEqual(Array.from(jsKernels.matmul([a, b]).data));
   });
 
-  it('k = 0 gives zeros and empty operands give empty results, with the JavaScript shapes', () => {
+  it('k = 0 gives zeros (or leaves C to accumulate onto) and empty operands give empty results', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      for (const [m, n, k] of [[3, 5, 0], [0, 4, 3], [4, 0, 3], [0, 0, 0]] as const) {
-        const got = wasm.matmul([rand([m, k], dtype), rand([k, n], dtype)]);
+      for (const [m, n, k] of [[3, 5, 0], [0, 4, 3], [4, 0, 3], [0, 0, 0], [40, 50, 0]] as const) {
+        const a = rand([m, k], dtype);
+        const b = rand([k, n], dtype);
+        const got = wasm.matmul([a, b]);
         expect(got.shape).toEqual([m, n]);
         expect(Array.from(got.data)).toEqual(new Array(m * n).fill(0));
+        for (const accumulate of [false, true]) {
+          const c = allocate(dtype, m * n).fill(2);
+          expect(wasmGemm(dtype, m, n, k, a.data, 0, k, 1, b.data, 0, n, 1, c, 0, n, accumulate)).toBe(true);
+          expect(Array.from(c)).toEqual(new Array(m * n).fill(k === 0 && !accumulate ? 0 : 2));
+        }
       }
     }
+  });
+
+  it('leaves single-column and tiny products to JavaScript (faster there), and takes the rest', () => {
+    expect(jsIsFaster(1000, 1, 32)).toBe(true);
+    expect(jsIsFaster(4, 4, 4)).toBe(true);
+    expect(jsIsFaster(1, 64, 64)).toBe(false);
+    expect(jsIsFaster(8, 8, 8)).toBe(false);
   });
 });
 

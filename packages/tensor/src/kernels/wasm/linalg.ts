@@ -2,8 +2,9 @@
  * The matrix products on the WebAssembly tier — `matmul` (broadcast batch dimensions), `matmulT`
  * (either operand read transposed, packed from strided reads) and `linear` (`x @ weightᵀ + bias`,
  * the bias written into the output and the product accumulated onto it) — with the JavaScript
- * kernels' semantics. Integer or mixed dtypes, and calls the wasm tier cannot take (no
- * WebAssembly, too much memory), run the JavaScript kernels of `js/linalg.ts` instead.
+ * kernels' semantics. Integer or mixed dtypes, calls the wasm tier cannot take (no WebAssembly,
+ * too much memory) and the shapes where JavaScript is faster ({@link jsIsFaster}) run the
+ * JavaScript kernels of `js/linalg.ts` instead.
  *
  * float32 accumulates in float32 here (f32x4 lanes), where the JavaScript kernel accumulates in
  * float64: results agree to float32 rounding of sums over k, not bit for bit.
@@ -24,6 +25,17 @@ function floatDType(ts: readonly (Tensor | undefined)[]): GemmDType | null {
   return d;
 }
 
+/**
+ * Products the JavaScript kernels compute faster: a single output column (`n = 1`: a matrix-vector
+ * product, memory-bound, where the 8-wide tile would waste 7 of 8 lanes and the copies dominate;
+ * 100000×32 · 32×1 measured 3.4 ms in JavaScript against 4.8 ms here), and tiny products, where a
+ * wasm call's fixed cost of about 0.5 µs exceeds the work (4×4×4: 0.43 against 0.67 µs; from
+ * about 6×6×6 on, wasm is faster).
+ */
+export function jsIsFaster(m: number, n: number, k: number): boolean {
+  return n === 1 || m * n * k < 128;
+}
+
 export const wasmLinalgKernels = {
   matmul: (inputs) => {
     const [a, b] = inputs as [Tensor, Tensor];
@@ -36,6 +48,7 @@ export const wasmLinalgKernels = {
     const batchB = b.shape.slice(0, -2);
     const batch = broadcastShapes(batchA, batchB, 'matmul');
     const nb = sizeOf(batch);
+    if (jsIsFaster(nb * m, n, k)) return js.matmul(inputs);
     const sa = broadcastStrides(batchA, batch.length, batch);
     const sb = broadcastStrides(batchB, batch.length, batch);
     // B shared by every batch and A holding every batch: the batches of A stack into one
@@ -84,6 +97,7 @@ export const wasmLinalgKernels = {
     const m = transA ? ac : ar;
     const k = transA ? ar : ac;
     const n = transB ? br : bc;
+    if (jsIsFaster(m, n, k)) return js.matmulT(inputs, attrs);
     const call = GemmCall.start(dtype, m, n, k);
     if (call === null) return js.matmulT(inputs, attrs);
     const out = allocate(dtype, m * n);
@@ -99,6 +113,7 @@ export const wasmLinalgKernels = {
     if (dtype === null) return js.linear(inputs);
     const [rows, inF] = x.shape as [number, number];
     const outF = w.shape[0]!;
+    if (jsIsFaster(rows, outF, inF)) return js.linear(inputs);
     const call = GemmCall.start(dtype, rows, outF, inF);
     if (call === null) return js.linear(inputs);
     const out = allocate(dtype, rows * outF);
