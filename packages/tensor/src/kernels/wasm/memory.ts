@@ -8,7 +8,9 @@
  * grows on demand to the largest call seen; `memory.grow` detaches the old `ArrayBuffer`, so the
  * typed-array views are re-taken after every growth ({@link heapF32} / {@link heapF64} check). A
  * memory cannot shrink, so one that grew beyond {@link RETAIN_BYTES} is dropped after its call
- * ({@link trim}) for the garbage collector, and the next call starts a small one again.
+ * ({@link trim}) for the garbage collector, and the next call starts a small one again. Making a
+ * fresh memory costs O(bytes) against the O(n³) work of the product that needed it (64 MiB is a
+ * 2048 × 2048 float32 product, about 0.5 s of work), so repeated large calls lose little.
  *
  * Calls use byte offsets below 2³⁰ only, so pointer arithmetic in i32 (signed comparisons in the
  * loops) never overflows; a call that needs more memory runs in JavaScript instead.
