@@ -1,9 +1,10 @@
 /**
  * The packing routines of the GEMM module, emitted as wasm functions: they rearrange an operand
  * already copied into memory as stored (one `TypedArray.set`, a memcpy) into the panel layout the
- * micro-kernel reads (`gemm-module.ts` states it). Packing here rather than in JavaScript measured
- * about 3× faster: JavaScript typed-array element copies cost about 1 ns each on V8, a memcpy
- * 0.16 ns, and the wasm loops below a fraction of that.
+ * micro-kernel reads (`gemm-module.ts` states it). Packing here rather than in JavaScript straight
+ * into wasm memory measured 3–4× faster (float32, both operands: 38 against 10 µs at n = 128,
+ * 845 against 252 µs at n = 512): a JavaScript typed-array element copy costs about 1 ns on V8,
+ * a memcpy 0.16 ns.
  *
  * Both take byte pointers and byte strides, so a transposed operand is packed from strided reads
  * without being materialised. The rows (A) or columns (B) that pad a panel are written as zeros.
