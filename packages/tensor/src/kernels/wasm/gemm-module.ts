@@ -97,7 +97,7 @@ function microKernel(c: Code, t: GemmTiling, relaxed: boolean): void {
 
 /** `gemm(a, b, c, mPad, nPad, k, load)`: the kc → mc → NR panel → MR panel loops around `micro`. */
 function blockLoops(c: Code, t: GemmTiling, micro: number): void {
-  const [a, b, cp, mPad, nPad, k, load] = [0, 1, 2, 3, 4, 5, 6].map((i) => c.param(i)) as Local[] as [Local, Local, Local, Local, Local, Local, Local];
+  const [a, b, cp, mPad, nPad, k, load] = [0, 1, 2, 3, 4, 5, 6].map((i) => c.param(i)) as [Local, Local, Local, Local, Local, Local, Local];
   const es = t.elem === 'f32' ? 4 : 8;
   const nr = tileCols(t);
   const pc = c.local('i32');

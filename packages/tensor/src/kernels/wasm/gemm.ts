@@ -3,8 +3,9 @@
  * through row and column strides (as the JavaScript `gemmStrided`), for float32 or float64. A
  * {@link GemmCall} lays out the packed A, the packed B, the padded C and a scratch in wasm memory
  * (see `memory.ts` for why operands are copied per call); each operand is copied into the scratch
- * as stored (a memcpy) and packed from there by the module, which then multiplies; C is copied out. Packing A and B are separate steps so that a batched product re-packs only the
- * operand whose batch slice changed (a broadcast operand is packed once).
+ * as stored (a memcpy) and packed from there by the module, which then multiplies; C is copied
+ * out. Packing A and B are separate steps so that a batched product re-packs only the operand
+ * whose batch slice changed (a broadcast operand is packed once).
  */
 import type { TypedArray } from '../../dtype.js';
 import { type GemmTiling, tileCols } from './gemm-tiling.js';
