@@ -197,7 +197,21 @@ for (let step = 0; step < 40; step++) {
 }
 document.getElementById('result')!.textContent = JSON.stringify(losses);
 `;
-    const files: Record<string, string> = { 'app.ts': pageApp };
+    // The WebAssembly backend as the page gets it by default, against the JavaScript one.
+    const backendApp = `import { getBackend, matmul, randn, setBackend } from '@focalgrad/tensor';
+const initial = getBackend();
+const worst: Record<string, number> = {};
+for (const dtype of ['float32', 'float64'] as const) {
+  const a = randn([70, 300], { seed: 0, dtype });
+  const b = randn([300, 33], { seed: 1, dtype });
+  setBackend('js');
+  const ref = matmul(a, b);
+  setBackend('wasm');
+  worst[dtype] = matmul(a, b).sub(ref).abs().max().item();
+}
+document.getElementById('result')!.textContent = JSON.stringify({ initial, worst });
+`;
+    const files: Record<string, string> = { 'app.ts': pageApp, 'backend.ts': backendApp };
     readmeBlocks.filter((s) => s.target === 'browser').forEach((s, i) => (files[`snippet${i}.ts`] = s.code));
     dir = await project('browser', files);
     // What a user runs: a plain browser bundle of their entry, no flags beyond the defaults.
@@ -249,6 +263,15 @@ document.getElementById('result')!.textContent = JSON.stringify(losses);
   it('a bundle made with esbuild trains a small model in headless Chromium and writes the loss into the page', async () => {
     const text = await open('app.html', "document.getElementById('result').textContent !== ''");
     expectTrained(text);
+  }, LONG);
+
+  it('defaults to the WebAssembly backend in Chromium, whose products agree with the JavaScript backend', async () => {
+    const text = await open('backend.html', "document.getElementById('result').textContent !== ''");
+    const { initial, worst } = JSON.parse(text) as { initial: string; worst: { float32: number; float64: number } };
+    expect(initial).toBe('wasm');
+    // Sums of 300 products of unit normals: float32 rounding differences are about 1e-5.
+    expect(worst.float32).toBeLessThan(1e-4);
+    expect(worst.float64).toBeLessThan(1e-12);
   }, LONG);
 
   it("the README's browser block runs in the page without errors", async () => {

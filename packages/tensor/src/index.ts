@@ -44,6 +44,8 @@ export {
   gather, take, scatterAdd, oneHot, astype, detach, clone,
 } from './ops/shape.js';
 export { matmul } from './ops/matmul.js';
+export { setBackend, getBackend } from './backend.js';
+export type { Backend } from './backend.js';
 
 /**
  * Layers: the {@link nn.Module} base class, {@link nn.Linear}, {@link nn.Sequential}, activation
