@@ -1,5 +1,5 @@
 /**
- * @internal The derivatives computed by the fused kernels of `binaryFocal.ts`, written again with
+ * @internal The derivatives computed by the fused kernels of `kernels/binary/focal.ts`, written again with
  * differentiable tensor ops. They are used only to differentiate a fused gradient (second and
  * higher order), so they favour NaN-free forms over speed: powers of `u = 1 − p_t` are guarded
  * with the double-`where` pattern so that a saturated element contributes exact zeros instead of
@@ -26,8 +26,9 @@ import {
   tensor,
   where,
 } from '@focalgrad/tensor';
-import { clipMask, smoothLabels } from './binaryCommon.js';
-import type { FocalKernelParams } from './binaryFocal.js';
+import { perClassConstant } from '../core/perClass.js';
+import type { FocalKernelParams } from '../kernels/index.js';
+import { clipMask, smoothLabels } from './terms.js';
 
 /** Whether every entry is equal (a per-class parameter that is effectively a scalar). */
 export function isUniform(v: Float64Array): boolean {
@@ -35,9 +36,9 @@ export function isUniform(v: Float64Array): boolean {
   return true;
 }
 
-/** A per-class constant: a scalar when uniform, else shape `[C]` (broadcast along the last axis). */
+/** A per-class constant along the last axis: a scalar when uniform, else shape `[C]`. */
 export function perClassTensor(v: Float64Array, dtype: DType): Tensor {
-  return isUniform(v) ? tensor(v[0]!, { dtype }) : tensor(Float64Array.from(v), { dtype }, [v.length]);
+  return isUniform(v) ? tensor(v[0]!, { dtype }) : perClassConstant(v, dtype, 1, 0);
 }
 
 function mapped(v: Float64Array, f: (x: number) => number, dtype: DType): Tensor {
