@@ -6,7 +6,7 @@ import {
   binaryFocalCrossentropy,
   type BinaryFocalCrossentropyOptions,
 } from '@focalgrad/losses';
-import { bernoulli, expectClose, expectPrinted, lossGrad, runLossCase, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, expectPrinted, lossGrad, runLossCase, testLossCases, uniform, type LossCase } from './harness.js';
 
 const SEED = '/work/shared/reference/seeds/001_bafd828970709c0c.txt';
 const KERAS_TEST = 'keras-team/keras keras/src/losses/losses_test.py';

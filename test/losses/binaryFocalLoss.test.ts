@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, Tensor, sigmoid, sum, tensor, grad } from '@focalgrad/tensor';
 import { BinaryFocalLoss, binaryCrossentropy, binaryFocalLoss, type BinaryFocalLossOptions } from '@focalgrad/losses';
-import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './harness.js';
 
 const FL = 'artemmavrin/focal-loss src/focal_loss/_binary_focal_loss.py';
 const FL_TEST = 'artemmavrin/focal-loss src/focal_loss/tests/test_binary_focal_loss.py';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, Tensor, softplus, tensor, mul, sub, sum } from '@focalgrad/tensor';
 import { BinaryFocalCrossentropy, sigmoidFocalLoss, type SigmoidFocalLossOptions } from '@focalgrad/losses';
-import { bernoulli, expectClose, lossGrad, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, lossGrad, testLossCases, uniform, type LossCase } from './harness.js';
 
 const TV = 'pytorch/vision torchvision/ops/focal_loss.py';
 const TV_TEST = 'pytorch/vision test/test_ops.py::TestFocalLoss';
