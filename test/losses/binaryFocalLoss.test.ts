@@ -72,7 +72,7 @@ describe(`${FL_TEST}`, () => {
   });
 });
 
-describe('focal-loss semantics (focal-semantics §5)', () => {
+describe('focal-loss semantics', () => {
   it('probabilities without smoothing: any nonzero label is a positive', () => {
     expectClose(binaryFocalLoss([0.5, 0.2], [0.3, 0.8], { gamma: 2 }), binaryFocalLoss([1, 1], [0.3, 0.8], { gamma: 2 }), { atol: 0, rtol: 0 });
   });

@@ -13,8 +13,8 @@
  * - Keras's float32 printouts come from a chain of float32 ops (normalise, clip, log, pow, …), each
  *   rounding; these kernels compute in float64 and round once, so the printed float32 values are
  *   matched to a few float32 ulps (the same inputs in float64 reproduce the float64 printout
- *   exactly, which shows the gap is Keras's float32 rounding, focal-semantics §9.8).
- * - losses_test.py expectations are partly hand-rounded or truncated (§9.8): each is checked with
+ *   exactly, which shows the gap is Keras's float32 rounding).
+ * - losses_test.py expectations are partly hand-rounded or truncated: each is checked with
  *   Keras's own `assertAlmostEqual` tolerance, at the printed precision where the printed value is
  *   correctly rounded, and against a float64 value recomputed here from the Keras formula.
  */
@@ -157,7 +157,7 @@ describe('losses_test.py CategoricalFocalCrossentropyTest', () => {
   it('test_unweighted: 0.02059 (renormalised row), logits 0.000345', () => {
     const probs = new CategoricalFocalCrossentropy().call(EYE, P3).item();
     expectKerasAlmostEqual(probs, 0.02059, 3);
-    // §9.8: 0.02059 is truncated; the Keras formula in float64 gives 0.0205951
+    // 0.02059 is truncated: the Keras formula in float64 gives 0.0205951
     expectClose(probs, mean(refCfce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }, 'unweighted probs');
     const logits = new CategoricalFocalCrossentropy({ fromLogits: true }).call(EYE, L3).item();
     expectKerasAlmostEqual(logits, 0.000345, 3);
@@ -182,7 +182,7 @@ describe('losses_test.py CategoricalFocalCrossentropyTest', () => {
     expectClose(probs, weighted(refCfce(EYE, P3f32), w), { atol: 0, rtol: 1e-6 });
     const logits = new CategoricalFocalCrossentropy({ fromLogits: true }).call(EYE, L3, SW).item();
     expectKerasAlmostEqual(logits, 0.001933, 3);
-    // §9.8: printed 0.001933 is truncated from 0.00193399
+    // printed 0.001933 is truncated from 0.00193399
     expectClose(logits, weighted(refCfce(EYE, L3, { fromLogits: true }), w), { atol: 0, rtol: 1e-6 });
   });
 
@@ -224,7 +224,7 @@ describe('losses_test.py CategoricalCrossentropyTest', () => {
   it('test_unweighted: 0.3239, logits 0.0573', () => {
     const probs = new CategoricalCrossentropy().call(EYE, P3).item();
     expectKerasAlmostEqual(probs, 0.3239);
-    expectClose(probs, mean(refCce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }); // 0.323968 (printed value truncated, §9.8)
+    expectClose(probs, mean(refCce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }); // 0.323968 (printed value truncated)
     const logits = new CategoricalCrossentropy({ fromLogits: true }).call(EYE, L3).item();
     expectKerasAlmostEqual(logits, 0.0573);
     expectClose(logits, mean(refCce(EYE, L3, true)), { atol: 0, rtol: 1e-6 }); // 0.0573756

@@ -5,11 +5,13 @@
  */
 import { type Tensor, add, div, exp, log, maximum, mul, neg, notEqual, pow, powScalar, sigmoid, softplus, sub, where } from '@focalgrad/tensor';
 import type { FlKernelParams } from '../kernels/index.js';
-import { isUniform, perClassTensor } from './binaryFocal.js';
+import { uniformValue } from '../core/perClass.js';
+import { lastAxisConstant } from './binaryFocal.js';
 import { geMask, smoothLabels } from './terms.js';
 
 function pw(x: Tensor, G: Float64Array): Tensor {
-  return isUniform(G) ? powScalar(x, G[0]!) : pow(x, perClassTensor(G, x.dtype));
+  const g = uniformValue(G);
+  return g !== null ? powScalar(x, g) : pow(x, lastAxisConstant(G, x.dtype));
 }
 
 /** The probability-path derivative, with the clamped bases (>= eps) everywhere. */
@@ -21,9 +23,9 @@ export function flProbsDerivative(yt: Tensor, p: Tensor, P: FlKernelParams): Ten
   const dp = geMask(p, P.eps);
   const dq = neg(geMask(q, P.eps));
   const G = P.gamma;
-  const Gt = perClassTensor(G, dt);
+  const Gt = lastAxisConstant(G, dt);
   const Gm1 = G.map((g) => g - 1);
-  const PW = perClassTensor(P.posWeight, dt);
+  const PW = lastAxisConstant(P.posWeight, dt);
   // d/dp [-pw q^γ log p] and d/dp [-p^γ log q]
   const dpos = neg(mul(PW, add(mul(mul(mul(Gt, pw(qc, Gm1)), dq), log(pc)), div(mul(pw(qc, G), dp), pc))));
   const dneg = neg(add(mul(mul(mul(Gt, pw(pc, Gm1)), dp), log(qc)), div(mul(pw(pc, G), dq), qc)));
@@ -39,8 +41,8 @@ export function flLogitsDerivative(yt: Tensor, x: Tensor, P: FlKernelParams): Te
   const sb = sigmoid(neg(x));
   const spp = softplus(x);
   const spn = softplus(neg(x));
-  const Gt = perClassTensor(P.gamma, dt);
-  const PW = perClassTensor(P.posWeight, dt);
+  const Gt = lastAxisConstant(P.gamma, dt);
+  const PW = lastAxisConstant(P.posWeight, dt);
   const mPos = exp(mul(neg(Gt), spp));
   const mNeg = exp(mul(neg(Gt), spn));
   if (!P.smooth) {

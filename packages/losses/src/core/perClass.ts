@@ -88,6 +88,9 @@ export function configValue(v: number | readonly number[] | Tensor | null | unde
   return list === null ? (v as number | null | undefined) : Array.from(list as ArrayLike<number>);
 }
 
+/** How the binary family's length errors say where per-class values run (see {@link parsePerClass}). */
+export const ALONG_LAST_AXIS = ' along the last axis';
+
 /** The binary family's per-class options run along the last axis: its length (1 for a scalar). */
 export function lastAxisClasses(shape: readonly number[]): number {
   return shape.length === 0 ? 1 : shape[shape.length - 1]!;

@@ -6,7 +6,7 @@ import { mul } from '@focalgrad/tensor';
 import type { BinaryFocalCrossentropyOptions } from '../focal/binary.js';
 import { castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
-import { expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
+import { ALONG_LAST_AXIS, expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
 import { checkBool, checkSameShape, checkUnit, isFiniteNonNegative, isFiniteNumber, normalizeAxis } from '../core/validate.js';
 import { focalLogitsDerivative, focalProbsDerivative } from '../composite/binaryFocal.js';
@@ -20,7 +20,6 @@ interface BfceAttrs extends LossAttrs {
 }
 
 const NAME = 'binaryFocalCrossentropy';
-const ALONG = ' along the last axis';
 
 /** @internal */
 export const binaryFocalCrossentropySpec: LossSpec<BinaryFocalCrossentropyOptions, BfceAttrs> = {
@@ -34,8 +33,8 @@ export const binaryFocalCrossentropySpec: LossSpec<BinaryFocalCrossentropyOption
     checkSameShape(yp, yt, NAME, 'yPred', 'yTrue', 'binary');
     const ax = normalizeAxis(axis, yp.ndim, NAME, 'mean');
     const K = lastAxisClasses(yp.shape);
-    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG);
-    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number', ALONG);
+    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
+    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number', ALONG_LAST_AXIS);
     const C = (g.perClass || (applyClassBalancing && a.perClass)) && K > 1 ? K : 1;
     let wPos: Float64Array | null = null;
     let wNeg: Float64Array | null = null;

@@ -6,7 +6,7 @@ import { ValueError, astype, mul } from '@focalgrad/tensor';
 import type { BinaryFocalLossOptions } from '../focal/binaryFocalLoss.js';
 import { broadcastPair, castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
-import { expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
+import { ALONG_LAST_AXIS, expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
 import { checkBool, checkUnit, isFiniteNonNegative } from '../core/validate.js';
 import { flLogitsDerivative, flProbsDerivative } from '../composite/focalLossPackage.js';
@@ -20,7 +20,6 @@ interface FlAttrs extends LossAttrs {
 }
 
 const NAME = 'binaryFocalLoss';
-const ALONG = ' along the last axis';
 
 /** @internal */
 export const binaryFocalLossSpec: LossSpec<BinaryFocalLossOptions, FlAttrs> = {
@@ -33,11 +32,11 @@ export const binaryFocalLossSpec: LossSpec<BinaryFocalLossOptions, FlAttrs> = {
     let [yt, yp] = castPair(yTrue, yPred, NAME);
     [yt, yp] = broadcastPair(yt, yp, NAME, 'yTrue', 'yPred');
     const K = lastAxisClasses(yp.shape);
-    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG);
+    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
     const w =
       posWeight === null || posWeight === undefined
         ? { values: Float64Array.of(1), perClass: false }
-        : parsePerClass(posWeight, K, NAME, 'posWeight', isFiniteNonNegative, 'a finite number >= 0', ALONG);
+        : parsePerClass(posWeight, K, NAME, 'posWeight', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
     const C = (g.perClass || w.perClass) && K > 1 ? K : 1;
     const P = flParams(expandTo(g.values, C), expandTo(w.values, C), labelSmoothing ?? null, epsilonIn(yp.dtype), C);
     return { inputs: [yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], attrs: { axis: null, reduceBy: null, fromLogits, P } };

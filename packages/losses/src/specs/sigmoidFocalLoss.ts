@@ -6,7 +6,7 @@ import { ValueError, mul } from '@focalgrad/tensor';
 import type { SigmoidFocalLossOptions } from '../focal/sigmoid.js';
 import { castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
-import { expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
+import { ALONG_LAST_AXIS, expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
 import { checkSameShape, isFiniteNonNegative, isFiniteNumber } from '../core/validate.js';
 import { focalLogitsDerivative } from '../composite/binaryFocal.js';
@@ -19,7 +19,6 @@ interface SflAttrs extends LossAttrs {
 }
 
 const NAME = 'sigmoidFocalLoss';
-const ALONG = ' along the last axis';
 const REDUCTIONS: readonly unknown[] = ['none', 'mean', 'sum'];
 
 /** @internal Labels first, as every spec: the public function swaps torchvision's `(inputs, targets)`. */
@@ -33,8 +32,8 @@ export const sigmoidFocalLossSpec: LossSpec<SigmoidFocalLossOptions, SflAttrs> =
     const [yt, x] = castPair(targets, inputs, NAME, 'targets', 'inputs');
     checkSameShape(x, yt, NAME, 'inputs', 'targets', 'binary');
     const K = lastAxisClasses(x.shape);
-    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG);
-    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number (negative to disable the weighting)', ALONG);
+    const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
+    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number (negative to disable the weighting)', ALONG_LAST_AXIS);
     const C = (g.perClass || a.perClass) && K > 1 ? K : 1;
     const A = expandTo(a.values, C);
     let wPos: Float64Array | null = null;
