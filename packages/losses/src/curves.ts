@@ -116,12 +116,12 @@ export function focalCurves(options: FocalCurvesOptions): FocalCurves {
   const xt = new T(x, [n]);
   const focal = lossKernels.focalLogits;
   const dce = new Float64Array(n);
-  focal(y, x, plain(0), 0, n, 0, null, dce, 0, 1);
+  focal(y, x, plain(0), 0, n, 0, 0, null, dce, 0, 1);
   const curves = gammas.map((gamma): FocalCurve => {
     const dLogit = new Float64Array(n);
     const loss = elementwise(focal, yt, xt, weighted(gamma), dLogit).data;
     const dfl = new Float64Array(n);
-    focal(y, x, plain(gamma), 0, n, 0, null, dfl, 0, 1);
+    focal(y, x, plain(gamma), 0, n, 0, 0, null, dfl, 0, 1);
     const ratio = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (pts[i] === 0) loss[i] = alpha === 0 ? 0 : Infinity * Math.sign(alpha);

@@ -23,10 +23,10 @@ export interface BceKernelParams {
 }
 
 /** Logits. */
-export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, values, dOut, dOff, dScale) => {
+export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
   const A = P.smoothA;
   const B = P.smoothB;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -39,18 +39,18 @@ export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, 
       dOut[dOff + k] = (x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r) * dScale;
     }
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
   }
   return acc;
 };
 
 /** Probabilities (clipped). */
-export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, values, dOut, dOff, dScale) => {
+export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
   const A = P.smoothA;
   const B = P.smoothB;
   const lo = P.lo;
   const hi = P.hi;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -58,7 +58,7 @@ export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, l
     const v = -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
     if (dOut !== null) dOut[dOff + k] = p >= lo && p <= hi ? ((p - y) / (p * (1 - p))) * dScale : 0;
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
   }
   return acc;
 };

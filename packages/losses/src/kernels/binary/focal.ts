@@ -50,8 +50,8 @@ export function focalParams(
 }
 
 /** Logits: `w · u^γ · bce` with the unclipped BCE with logits, and `d/dx` into `dOut`. */
-export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, values, dOut, dOff, dScale) => {
-  if (P.C === 1) return focalLogitsScalar(yt, yp, P, start, len, values, dOut, dOff, dScale);
+export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
+  if (P.C === 1) return focalLogitsScalar(yt, yp, P, start, len, acc0, values, dOut, dOff, dScale);
   const G = P.gamma;
   const WP = P.wPos;
   const WN = P.wNeg;
@@ -59,7 +59,7 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -101,7 +101,7 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
       dOut[dOff + k] = d * w * dScale;
     }
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
   return acc;
@@ -114,7 +114,7 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
  * clip zone (`1 − p_t < eps`) it is taken at `1 − p_t = eps`, its one-sided limit at the clip
  * boundary, so the gradient stays finite.
  */
-export const focalProbs: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, values, dOut, dOff, dScale) => {
+export const focalProbs: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   const G = P.gamma;
   const WP = P.wPos;
   const WN = P.wNeg;
@@ -124,7 +124,7 @@ export const focalProbs: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, star
   const hi = P.hi;
   const C = P.C;
   let c = c0;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -149,7 +149,7 @@ export const focalProbs: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, star
       dOut[dOff + k] = d * w * dScale;
     }
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
   return acc;

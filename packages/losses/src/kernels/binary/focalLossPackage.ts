@@ -40,7 +40,7 @@ export function flParams(gamma: Float64Array, posWeight: Float64Array, labelSmoo
 }
 
 /** Probabilities, with the derivative. */
-export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, values, dOut, dOff, dScale) => {
+export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   const G = P.gamma;
   const PW = P.posWeight;
   const eps = P.eps;
@@ -49,7 +49,7 @@ export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]!;
@@ -90,14 +90,14 @@ export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len
     }
     if (dOut !== null) dOut[dOff + k] = d * dScale;
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
   return acc;
 };
 
 /** Logits, with the derivative (`dσ/dx = σ(x)σ(−x)` written into the powers: no base-0 power). */
-export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, values, dOut, dOff, dScale) => {
+export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   const G = P.gamma;
   const PW = P.posWeight;
   const smooth = P.smooth;
@@ -105,7 +105,7 @@ export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, le
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
-  let acc = 0;
+  let acc = acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]!;
@@ -150,7 +150,7 @@ export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, le
       if (dOut !== null) dOut[dOff + k] = (-a * (g * s * spn + sb) + b * (g * sb * spp + s)) * dScale;
     }
     acc += v;
-    if (values !== null) values[k] = v;
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
   return acc;

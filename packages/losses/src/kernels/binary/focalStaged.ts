@@ -43,7 +43,8 @@ export function focalLogitsScalar(
   P: FocalKernelParams,
   start: number,
   len: number,
-  values: Float64Array | null,
+  acc0: number,
+  values: TypedArray | null,
   dOut: TypedArray | null,
   dOff: number,
   dScale: number,
@@ -60,7 +61,7 @@ export function focalLogitsScalar(
   const sc = +dScale;
   const E = stageExp;
   const LG = stageLog;
-  let acc = 0;
+  let acc = acc0;
   for (let s0 = 0; s0 < len; s0 += STAGE) {
     const L = Math.min(STAGE, len - s0);
     const i0 = start + s0;
@@ -99,7 +100,7 @@ export function focalLogitsScalar(
         const w = weighted ? y * wp + ym * wn : 1;
         const v = f * bce * w;
         acc += v;
-        if (values !== null) values[s0 + j] = v;
+        if (values !== null) values[s0 + j] = v + 0;
         if (dOut !== null) dOut[d0 + j] = (1 - 2 * y) * (u * (f + 2 * (r * er) * bce)) * w * sc;
       }
       continue;
@@ -134,7 +135,7 @@ export function focalLogitsScalar(
       const w = weighted ? y * wp + (1 - y) * wn : 1;
       const v = f * bce * w;
       acc += v;
-      if (values !== null) values[s0 + j] = v;
+      if (values !== null) values[s0 + j] = v + 0;
       if (dOut !== null) {
         const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
         let d: number;

@@ -10,7 +10,8 @@ import { allocDerivatives } from '../../core/upstream.js';
  * A fused elementwise kernel over `len` elements from `start`: the loss of each element and, when
  * `d` is given, `dScale · ∂loss/∂yPred` into `d[dOff + k]` (the scale of the op's own reduction,
  * folded in before the value is rounded to d's type), in one pass. With `values`, loss `k` goes to
- * `values[k]`. Returns the float64 sum of the losses, added in element order. `c0` is the class
+ * `values[k]` as `loss + 0` (a zero loss as +0, as a sum of losses has it). Returns `acc0` plus the
+ * losses, added one by one in element order (so a sum can continue over consecutive calls). `c0` is the class
  * index (position along the last axis, modulo `P.C`) of the first element. A derivative computed
  * again over the same ranges is bit-identical (float32 kernels may pick their arithmetic per stage
  * of a range).
@@ -22,7 +23,8 @@ export type ElementwiseKernel<P> = (
   start: number,
   len: number,
   c0: number,
-  values: Float64Array | null,
+  acc0: number,
+  values: TypedArray | null,
   d: TypedArray | null,
   dOff: number,
   dScale: number,
@@ -43,13 +45,14 @@ const chunkValues = new Float64Array(CHUNK);
 /** `scale ·` the sum of every element's loss, as a scalar (`d`: derivatives times `scale`). */
 export function sumAll<P>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, P: P, scale: number, d: TypedArray | null): Tensor {
   const out = allocDerivatives(yp.dtype, 1);
-  out[0] = fk(yt.data, yp.data, P, 0, yp.size, 0, null, d, 0, scale) * scale;
+  out[0] = fk(yt.data, yp.data, P, 0, yp.size, 0, 0, null, d, 0, scale) * scale;
   return new T(out, []);
 }
 
 /**
- * The means of consecutive rows of `D` elements into `out` (`D = 1`: the elementwise losses),
- * with the derivatives times `1/D` into `d`.
+ * The means of consecutive rows of `D > 1` elements into `out`, with the derivatives times `1/D`
+ * into `d`, a chunk at a time. A chunk inside one row continues that row's sum in the kernel; a
+ * chunk that holds a row boundary is written to a scratch and summed per row here.
  */
 function meanContiguousRows<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, P: P, D: number, out: TypedArray, d: TypedArray | null): void {
   const n = yp.size;
@@ -60,7 +63,17 @@ function meanContiguousRows<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: 
   let oi = 0;
   for (let s0 = 0; s0 < n; s0 += CHUNK) {
     const L = Math.min(CHUNK, n - s0);
-    fk(yt.data, yp.data, P, s0, L, s0 % P.C, V, d, s0, s);
+    if (rc + L <= D) {
+      acc = fk(yt.data, yp.data, P, s0, L, s0 % P.C, acc, null, d, s0, s);
+      rc += L;
+      if (rc === D) {
+        out[oi++] = acc * s;
+        acc = 0;
+        rc = 0;
+      }
+      continue;
+    }
+    fk(yt.data, yp.data, P, s0, L, s0 % P.C, 0, V, d, s0, s);
     for (let j = 0; j < L; j++) {
       acc += V[j]!;
       if (++rc === D) {
@@ -72,10 +85,10 @@ function meanContiguousRows<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: 
   }
 }
 
-/** Every element's loss, in yPred's shape (derivatives unscaled). */
+/** Every element's loss, in yPred's shape (derivatives unscaled): one kernel pass straight into the result. */
 export function elementwise<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, P: P, d: TypedArray | null): Tensor {
   const out = allocDerivatives(yp.dtype, yp.size);
-  meanContiguousRows(fk, yt, yp, P, 1, out, d);
+  fk(yt.data, yp.data, P, 0, yp.size, 0, 0, out, d, 0, 1);
   return new T(out, yp.shape);
 }
 
@@ -85,6 +98,7 @@ export function meanOverAxis<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt:
   const out = allocDerivatives(yp.dtype, outer * inner);
   const outShape = yp.shape.filter((_, i) => i !== axis);
   if (D === 0) out.fill(NaN); // the mean of nothing, as numpy / Keras
+  else if (inner === 1 && D === 1) fk(yt.data, yp.data, P, 0, yp.size, 0, 0, out, d, 0, 1); // each row is one element
   else if (inner === 1) meanContiguousRows(fk, yt, yp, P, D, out, d);
   else {
     // Each (o, k) run of `inner` elements is one call; its losses add into the per-sample sums.
@@ -94,7 +108,7 @@ export function meanOverAxis<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt:
       const base = o * inner;
       for (let k = 0; k < D; k++) {
         const start = (o * D + k) * inner;
-        fk(yt.data, yp.data, P, start, inner, start % P.C, row, d, start, 1 / D);
+        fk(yt.data, yp.data, P, start, inner, start % P.C, 0, row, d, start, 1 / D);
         for (let i = 0; i < inner; i++) acc[base + i] = acc[base + i]! + row[i]!;
       }
     }
