@@ -6,7 +6,8 @@
  * tensor ops that autograd differentiates for every higher order. Labels are constants of the op.
  */
 import { type Op, type Tensor, Tensor as T, defineFusedOp, splitAround } from '@focalgrad/tensor';
-import { type Derivatives, allocDerivatives, scaleAll, scaleRows } from './upstream.js';
+import { allocFloatArray } from './floatArray.js';
+import { type Derivatives, scaleAll, scaleRows } from './upstream.js';
 
 /** The attributes every loss op carries, whatever its family. */
 export interface LossAttrs {
@@ -54,7 +55,7 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
   return defineFusedOp<A>({
     name: spec.name,
     forward: ([yt, yp], attrs, ctx) => {
-      const d = ctx.recording && yp!.requiresGrad ? allocDerivatives(yp!.dtype, yp!.size) : null;
+      const d = ctx.recording && yp!.requiresGrad ? allocFloatArray(yp!.dtype, yp!.size) : null;
       const out = spec.forward(yt!, yp!, attrs, d);
       if (d !== null) ctx.save(d);
       return out;
@@ -65,7 +66,7 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
         kernel: (g, { inputs: [yt, yp], attrs, saved }) => {
           let d = saved as Derivatives | undefined;
           if (d === undefined) {
-            d = allocDerivatives(yp!.dtype, yp!.size);
+            d = allocFloatArray(yp!.dtype, yp!.size);
             spec.forward(yt!, yp!, attrs, d);
           }
           return new T(applyUpstream(d, g, yp!, attrs), yp!.shape);

@@ -4,8 +4,10 @@
  * per-sample upstream gradient has one entry per `(outer, inner)` pair.
  */
 
+import type { FloatArray } from './floatArray.js';
+
 /** Per-element derivatives of a loss op, in the predictions' float dtype. */
-export type Derivatives = Float32Array | Float64Array;
+export type Derivatives = FloatArray;
 
 /** `d[i] ·= s` over the whole array; a no-op for `s = 1`, which leaves the values bit-identical. */
 export function scaleAll(d: Derivatives, s: number): Derivatives {
@@ -36,9 +38,4 @@ export function scaleRows(d: Derivatives, g: ArrayLike<number>, outer: number, K
     }
   }
   return d;
-}
-
-/** A zeroed array of `n` derivatives in the float dtype of `dtype` (int32 never reaches a kernel). */
-export function allocDerivatives(dtype: string, n: number): Derivatives {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }

@@ -4,17 +4,17 @@
  * `mean(loss, axis)`), or kept per element. The row sums are formed here, once for every kernel.
  */
 import { Tensor as T, type Tensor, type TypedArray, splitAround } from '@focalgrad/tensor';
-import { allocDerivatives } from '../../core/upstream.js';
+import { allocFloatArray } from '../../core/floatArray.js';
 
 /**
  * A fused elementwise kernel over `len` elements from `start`: the loss of each element and, when
  * `d` is given, `dScale · ∂loss/∂yPred` into `d[dOff + k]` (the scale of the op's own reduction,
  * folded in before the value is rounded to d's type), in one pass. With `values`, loss `k` goes to
- * `values[k]` as `loss + 0` (a zero loss as +0, as a sum of losses has it). Returns `acc0` plus the
- * losses, added one by one in element order (so a sum can continue over consecutive calls). `c0` is the class
- * index (position along the last axis, modulo `P.C`) of the first element. A derivative computed
- * again over the same ranges is bit-identical (float32 kernels may pick their arithmetic per stage
- * of a range).
+ * `values[k]` as `loss + 0` (a zero loss as +0, as a sum of losses has it). Returns `acc0` plus
+ * the losses, added one by one in element order (so a sum can continue over consecutive calls).
+ * `c0` is the class index (position along the last axis, modulo `P.C`) of the first element. A
+ * derivative computed again over the same ranges is bit-identical (float32 kernels may pick their
+ * arithmetic per stage of a range).
  */
 export type ElementwiseKernel<P> = (
   yt: TypedArray,
@@ -44,7 +44,7 @@ const chunkValues = new Float64Array(CHUNK);
 
 /** `scale ·` the sum of every element's loss, as a scalar (`d`: derivatives times `scale`). */
 export function sumAll<P>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, P: P, scale: number, d: TypedArray | null): Tensor {
-  const out = allocDerivatives(yp.dtype, 1);
+  const out = allocFloatArray(yp.dtype, 1);
   out[0] = fk(yt.data, yp.data, P, 0, yp.size, 0, 0, null, d, 0, scale) * scale;
   return new T(out, []);
 }
@@ -87,7 +87,7 @@ function meanContiguousRows<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: 
 
 /** Every element's loss, in yPred's shape (derivatives unscaled): one kernel pass straight into the result. */
 export function elementwise<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, P: P, d: TypedArray | null): Tensor {
-  const out = allocDerivatives(yp.dtype, yp.size);
+  const out = allocFloatArray(yp.dtype, yp.size);
   fk(yt.data, yp.data, P, 0, yp.size, 0, 0, out, d, 0, 1);
   return new T(out, yp.shape);
 }
@@ -95,7 +95,7 @@ export function elementwise<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: 
 /** The losses averaged over `axis` (Keras's `ops.mean(loss, axis)`); derivatives times `1/D`. */
 export function meanOverAxis<P extends ClassCycle>(fk: ElementwiseKernel<P>, yt: Tensor, yp: Tensor, axis: number, P: P, d: TypedArray | null): Tensor {
   const [outer, D, inner] = splitAround(yp.shape, axis);
-  const out = allocDerivatives(yp.dtype, outer * inner);
+  const out = allocFloatArray(yp.dtype, outer * inner);
   const outShape = yp.shape.filter((_, i) => i !== axis);
   if (D === 0) out.fill(NaN); // the mean of nothing, as numpy / Keras
   else if (inner === 1 && D === 1) fk(yt.data, yp.data, P, 0, yp.size, 0, 0, out, d, 0, 1); // each row is one element

@@ -23,7 +23,8 @@
  */
 import { type Tensor, Tensor as T, splitAround } from '@focalgrad/tensor';
 import type { LossAttrs } from '../../core/lossOp.js';
-import { type Derivatives, allocDerivatives } from '../../core/upstream.js';
+import { allocFloatArray } from '../../core/floatArray.js';
+import type { Derivatives } from '../../core/upstream.js';
 import { EPSILON } from '../epsilon.js';
 import { expFast, powG } from '../fastmath.js';
 import { zeroRow } from './zeroRow.js';
@@ -195,7 +196,7 @@ function denseKernel(
  */
 export function denseForward(y: Tensor, x: Tensor, a: DenseAttrs, op: string, d: Derivatives | null): Tensor {
   const shape = x.shape.filter((_, i) => i !== a.axis);
-  const lossOut = allocDerivatives(x.dtype, shape.reduce((n, k) => n * k, 1));
+  const lossOut = allocFloatArray(x.dtype, shape.reduce((n, k) => n * k, 1));
   denseKernel(y, x, lossOut, d, a, op);
   return new T(lossOut, shape);
 }

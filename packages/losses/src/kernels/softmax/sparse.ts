@@ -28,7 +28,8 @@
  */
 import { type Tensor, Tensor as T, splitAround } from '@focalgrad/tensor';
 import type { LossAttrs } from '../../core/lossOp.js';
-import { type Derivatives, allocDerivatives } from '../../core/upstream.js';
+import { allocFloatArray } from '../../core/floatArray.js';
+import type { Derivatives } from '../../core/upstream.js';
 import { uniformValue } from '../../core/perClass.js';
 import { EPSILON } from '../epsilon.js';
 import { expFast, powG } from '../fastmath.js';
@@ -173,11 +174,11 @@ function sparseKernel(
  * unit upstream gradient (times `1/reduceBy` for a fused reduction) in the same pass.
  */
 export function sparseForward(lab: Tensor, x: Tensor, a: SparseAttrs, op: string, d: Derivatives | null): Tensor {
-  const lossOut = a.reduceBy === null ? allocDerivatives(x.dtype, lab.size) : null;
+  const lossOut = a.reduceBy === null ? allocFloatArray(x.dtype, lab.size) : null;
   const sum = sparseKernel(lab, x, a.reduceBy === null ? 1 : 1 / a.reduceBy, lossOut, d, a, op);
   if (a.reduceBy === null) return new T(lossOut!, lab.shape.slice());
   // As the generic path: the sum of the dtype-rounded row losses, rounded, then divided.
-  const out = allocDerivatives(x.dtype, 1);
+  const out = allocFloatArray(x.dtype, 1);
   out[0] = sum;
   if (a.reduceBy !== 1) out[0] = out[0]! / a.reduceBy;
   return new T(out, []);
