@@ -26,7 +26,7 @@ export interface BceKernelParams {
 export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
   const A = P.smoothA;
   const B = P.smoothB;
-  let acc = acc0;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -50,7 +50,7 @@ export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, l
   const B = P.smoothB;
   const lo = P.lo;
   const hi = P.hi;
-  let acc = acc0;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;

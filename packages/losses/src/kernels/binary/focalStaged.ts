@@ -61,7 +61,7 @@ export function focalLogitsScalar(
   const sc = +dScale;
   const E = stageExp;
   const LG = stageLog;
-  let acc = acc0;
+  let acc = +acc0;
   for (let s0 = 0; s0 < len; s0 += STAGE) {
     const L = Math.min(STAGE, len - s0);
     const i0 = start + s0;
