@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, Tensor, sigmoid, tensor } from '@focalgrad/tensor';
 import { BinaryCrossentropy, binaryCrossentropy } from '@focalgrad/losses';
-import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './harness.js';
 
 const KERAS_TEST = 'keras-team/keras keras/src/losses/losses_test.py BinaryCrossentropyTest';
 // Keras's assertAlmostEqual(x, y) is np.testing.assert_almost_equal(decimal=3): |x − y| < 1.5e-3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, Tensor, sigmoid, sum, tensor, grad } from '@focalgrad/tensor';
 import { BinaryFocalLoss, binaryCrossentropy, binaryFocalLoss, type BinaryFocalLossOptions } from '@focalgrad/losses';
-import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, expectPrinted, lossGrad, testLossCases, uniform, type LossCase } from './harness.js';
 
 const FL = 'artemmavrin/focal-loss src/focal_loss/_binary_focal_loss.py';
 const FL_TEST = 'artemmavrin/focal-loss src/focal_loss/tests/test_binary_focal_loss.py';
@@ -72,7 +72,7 @@ describe(`${FL_TEST}`, () => {
   });
 });
 
-describe('focal-loss semantics (focal-semantics §5)', () => {
+describe('focal-loss semantics', () => {
   it('probabilities without smoothing: any nonzero label is a positive', () => {
     expectClose(binaryFocalLoss([0.5, 0.2], [0.3, 0.8], { gamma: 2 }), binaryFocalLoss([1, 1], [0.3, 0.8], { gamma: 2 }), { atol: 0, rtol: 0 });
   });

@@ -7,7 +7,7 @@ import { beforeAll, describe, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor, tensor } from '@focalgrad/tensor';
 import { BinaryFocalCrossentropy, sigmoidFocalLoss } from '@focalgrad/losses';
-import { expectClose, lossGrad } from './helpers.js';
+import { expectClose, lossGrad } from './harness.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

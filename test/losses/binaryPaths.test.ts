@@ -21,7 +21,7 @@ import {
   type Loss,
   type Reduction,
 } from '@focalgrad/losses';
-import { bernoulli, expectClose, uniform } from './helpers.js';
+import { bernoulli, expectClose, uniform } from './harness.js';
 
 type LossFn = (t: Tensor, p: Tensor) => Tensor;
 

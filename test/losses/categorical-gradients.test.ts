@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type Tensor, grad, gradgradcheck, softmax, tensor } from '@focalgrad/tensor';
 import { categoricalCrossentropy, categoricalFocalCrossentropy, type CategoricalFocalCrossentropyOptions } from '@focalgrad/losses';
-import { checkGrads, expectClose, expectFiniteValueAndGrad, oneHotRows, randLabels, randLogits, randPositive, randSoftLabels } from './cat-helpers.js';
+import { checkGrads, expectClose, expectFiniteValueAndGrad, oneHotRows, randLabels, randLogits, randPositive, randSoftLabels } from './harness.js';
 
 interface Case {
   label: string;
@@ -113,8 +113,8 @@ describe('saturation: values and gradients stay finite', () => {
   it('confidently wrong logits: exact log-softmax (loss α·Δz, gradient ±α), not Keras’s 16.118 cap', () => {
     const z = tensor([[1e4, -1e4, 0]], { dtype: 'float64' });
     const { value, grad: g } = expectFiniteValueAndGrad('wrong', (zz) => categoricalFocalCrossentropy([[0, 1, 0]], zz, { fromLogits: true }), z);
-    expectClose(value, [0.25 * 2e4], 0, 1e-15);
-    expectClose(g, [[0.25, -0.25, 0]], 1e-300, 1e-15);
+    expectClose(value, [0.25 * 2e4], { atol: 0, rtol: 1e-15 });
+    expectClose(g, [[0.25, -0.25, 0]], { atol: 1e-300, rtol: 1e-15 });
   });
 
   for (const gamma of gammas) {
@@ -124,10 +124,10 @@ describe('saturation: values and gradients stay finite', () => {
       const { value, grad: g } = expectFiniteValueAndGrad(`probs γ=${gamma}`, (pp) => categoricalFocalCrossentropy(y, pp, { gamma }), p);
       // row 0: correct and saturated: o_t = 1 − 1e-7, loss α·(1e-7)^γ·1e-7; the target is clipped
       // (gradient 0) and so the whole row's gradient is 0.
-      expectClose(value.toArray()[0], 0.25 * 1e-7 ** gamma * -Math.log(1 - 1e-7), 1e-30, 1e-6);
+      expectClose(value.toArray()[0], 0.25 * 1e-7 ** gamma * -Math.log(1 - 1e-7), { atol: 1e-30, rtol: 1e-6 });
       expect(Array.from(g.data.slice(0, 3))).toEqual([0, 0, 0]);
       // row 1: wrong and saturated: capped at −log(1e-7), gradient 0 (clip), as in Keras
-      expectClose(value.toArray()[1], 0.25 * (1 - 1e-7) ** gamma * -Math.log(1e-7), 0, 1e-12);
+      expectClose(value.toArray()[1], 0.25 * (1 - 1e-7) ** gamma * -Math.log(1e-7), { atol: 0, rtol: 1e-12 });
       expect(Array.from(g.data.slice(3, 6))).toEqual([0, 0, 0]);
       expectFiniteValueAndGrad(`probs soft γ=${gamma}`, (pp) => categoricalFocalCrossentropy(ySoft, pp, { gamma, labelSmoothing: 0.1 }), p);
       expectFiniteValueAndGrad(`probs cce`, (pp) => categoricalCrossentropy(ySoft, pp), p);
@@ -155,7 +155,7 @@ describe('the gradient equals autodiff through softmax of the probability path, 
     const o = { alpha: [0.1, 0.2, 0.3, 0.4, 0.5], gamma: [0, 0.5, 1, 2, 3], labelSmoothing: 0.05 };
     const a = grad((w: Tensor) => categoricalFocalCrossentropy(y, w, { ...o, fromLogits: true }).sum())(z);
     const b = grad((w: Tensor) => categoricalFocalCrossentropy(y, softmax(w, -1), o).sum())(z);
-    expectClose(a, b, 1e-13, 1e-10);
+    expectClose(a, b, { atol: 1e-13, rtol: 1e-10 });
     expect(gradgradcheck((w) => categoricalFocalCrossentropy(y, w, { ...o, fromLogits: true }), [z]).ok).toBe(true);
   });
 });

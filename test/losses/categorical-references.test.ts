@@ -13,8 +13,8 @@
  * - Keras's float32 printouts come from a chain of float32 ops (normalise, clip, log, pow, …), each
  *   rounding; these kernels compute in float64 and round once, so the printed float32 values are
  *   matched to a few float32 ulps (the same inputs in float64 reproduce the float64 printout
- *   exactly, which shows the gap is Keras's float32 rounding, focal-semantics §9.8).
- * - losses_test.py expectations are partly hand-rounded or truncated (§9.8): each is checked with
+ *   exactly, which shows the gap is Keras's float32 rounding).
+ * - losses_test.py expectations are partly hand-rounded or truncated: each is checked with
  *   Keras's own `assertAlmostEqual` tolerance, at the printed precision where the printed value is
  *   correctly rounded, and against a float64 value recomputed here from the Keras formula.
  */
@@ -26,7 +26,7 @@ import {
   categoricalCrossentropy,
   categoricalFocalCrossentropy,
 } from '@focalgrad/losses';
-import { expectClose, expectFloat32Ulps, expectKerasAlmostEqual, expectPrinted, refCce, refCfce } from './cat-helpers.js';
+import { expectClose, expectFloat32Ulps, expectKerasAlmostEqual, expectRounded, refCce, refCfce } from './harness.js';
 
 const f64 = { dtype: 'float64' as const };
 const Y2 = [[0, 1, 0], [0, 0, 1]];
@@ -38,8 +38,8 @@ describe('Keras 3 R docs: loss_categorical_focal_crossentropy (seed 002_28c9ab8e
   it('function on float64 input prints [3.20583090e-05 4.66273481e-01]', () => {
     const loss = categoricalFocalCrossentropy(tensor(Y2, f64), tensor(P2, f64));
     expect(loss.dtype).toBe('float64');
-    expectPrinted(loss, ['3.20583090e-05', '4.66273481e-01'], 'R docs float64');
-    expectClose(loss, refCfce(Y2, P2), 1e-18, 1e-14, 'float64 reference');
+    expectRounded(loss, ['3.20583090e-05', '4.66273481e-01'], 'R docs float64');
+    expectClose(loss, refCfce(Y2, P2), { atol: 1e-18, rtol: 1e-14 }, 'float64 reference');
   });
 
   it("class, 'sum_over_batch_size': 0.23315276 (float32)", () => {
@@ -52,7 +52,7 @@ describe('Keras 3 R docs: loss_categorical_focal_crossentropy (seed 002_28c9ab8e
 
   it('class with sample_weight [0.3, 0.7]: 0.16320053', () => {
     const loss = new CategoricalFocalCrossentropy().call(Y2, P2, [0.3, 0.7]);
-    expectPrinted(loss, '0.16320053');
+    expectRounded(loss, '0.16320053');
   });
 
   it("class, 'sum': 0.46630552", () => {
@@ -109,8 +109,8 @@ describe('Keras 3 docstrings (keras/src/losses/losses.py)', () => {
   it('CategoricalFocalCrossentropy: 0.23315276, 0.1632, 0.46631, [3.2058331e-05, 4.6627346e-01]', () => {
     const cfce = new CategoricalFocalCrossentropy();
     expectFloat32Ulps(cfce.call(Y2, P2), '0.23315276', 2);
-    expectPrinted(cfce.call(Y2, P2, tensor([0.3, 0.7])), '0.1632');
-    expectPrinted(new CategoricalFocalCrossentropy({ reduction: 'sum' }).call(Y2, P2), '0.46631');
+    expectRounded(cfce.call(Y2, P2, tensor([0.3, 0.7])), '0.1632');
+    expectRounded(new CategoricalFocalCrossentropy({ reduction: 'sum' }).call(Y2, P2), '0.46631');
     expectFloat32Ulps(new CategoricalFocalCrossentropy({ reduction: 'none' }).call(Y2, P2), ['3.2058331e-05', '4.6627346e-01'], 8);
   });
 
@@ -119,23 +119,23 @@ describe('Keras 3 docstrings (keras/src/losses/losses.py)', () => {
     const p = [[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]];
     const loss = categoricalFocalCrossentropy(tensor(y, f64), tensor(p, f64));
     expect(loss.shape).toEqual([2]);
-    expectPrinted(loss, ['2.63401289e-04', '6.75912094e-01']);
+    expectRounded(loss, ['2.63401289e-04', '6.75912094e-01']);
     // float32 input: the same numbers to float32 precision
     expectFloat32Ulps(categoricalFocalCrossentropy(y, p), ['2.63401289e-04', '6.75912094e-01'], 8);
   });
 
   it('CategoricalCrossentropy: 1.177, 0.814, 2.354, [0.0513, 2.303]', () => {
     const cce = new CategoricalCrossentropy();
-    expectPrinted(cce.call(Y2, P2), '1.177');
-    expectPrinted(cce.call(Y2, P2, [0.3, 0.7]), '0.814');
-    expectPrinted(new CategoricalCrossentropy({ reduction: 'sum' }).call(Y2, P2), '2.354');
-    expectPrinted(new CategoricalCrossentropy({ reduction: null }).call(Y2, P2), ['0.0513', '2.303']);
+    expectRounded(cce.call(Y2, P2), '1.177');
+    expectRounded(cce.call(Y2, P2, [0.3, 0.7]), '0.814');
+    expectRounded(new CategoricalCrossentropy({ reduction: 'sum' }).call(Y2, P2), '2.354');
+    expectRounded(new CategoricalCrossentropy({ reduction: null }).call(Y2, P2), ['0.0513', '2.303']);
   });
 
   it('categorical_crossentropy example: [0.0513, 2.303]', () => {
     const loss = categoricalCrossentropy(Y2, P2);
     expect(loss.shape).toEqual([2]);
-    expectPrinted(loss, ['0.0513', '2.303']);
+    expectRounded(loss, ['0.0513', '2.303']);
   });
 });
 
@@ -157,50 +157,50 @@ describe('losses_test.py CategoricalFocalCrossentropyTest', () => {
   it('test_unweighted: 0.02059 (renormalised row), logits 0.000345', () => {
     const probs = new CategoricalFocalCrossentropy().call(EYE, P3).item();
     expectKerasAlmostEqual(probs, 0.02059, 3);
-    // §9.8: 0.02059 is truncated; the Keras formula in float64 gives 0.0205951
-    expectClose(probs, mean(refCfce(EYE, P3f32)), 0, 1e-6, 'unweighted probs');
+    // 0.02059 is truncated: the Keras formula in float64 gives 0.0205951
+    expectClose(probs, mean(refCfce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }, 'unweighted probs');
     const logits = new CategoricalFocalCrossentropy({ fromLogits: true }).call(EYE, L3).item();
     expectKerasAlmostEqual(logits, 0.000345, 3);
-    expectPrinted(logits, '0.000345');
-    expectClose(logits, mean(refCfce(EYE, L3, { fromLogits: true, kerasLogits: true })), 0, 1e-6, 'unweighted logits (Keras path)');
+    expectRounded(logits, '0.000345');
+    expectClose(logits, mean(refCfce(EYE, L3, { fromLogits: true, kerasLogits: true })), { atol: 0, rtol: 1e-6 }, 'unweighted logits (Keras path)');
   });
 
   it('test_scalar_weighted: 0.047368, logits 0.000794 (decimal 4)', () => {
     const probs = new CategoricalFocalCrossentropy().call(EYE, P3, 2.3).item();
     expectKerasAlmostEqual(probs, 0.047368, 3);
-    expectClose(probs, 2.3 * mean(refCfce(EYE, P3f32)), 0, 1e-6); // 0.0473687 (printed value truncated)
+    expectClose(probs, 2.3 * mean(refCfce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }); // 0.0473687 (printed value truncated)
     const logits = new CategoricalFocalCrossentropy({ fromLogits: true }).call(EYE, L3, 2.3).item();
     expectKerasAlmostEqual(logits, 0.000794, 4);
-    expectPrinted(logits, '0.000794');
+    expectRounded(logits, '0.000794');
   });
 
   it('test_sample_weighted: 0.06987, logits 0.001933', () => {
     const w = SW.map((r) => r[0]!);
     const probs = new CategoricalFocalCrossentropy().call(EYE, P3, SW).item();
     expectKerasAlmostEqual(probs, 0.06987, 3);
-    expectPrinted(probs, '0.06987');
-    expectClose(probs, weighted(refCfce(EYE, P3f32), w), 0, 1e-6);
+    expectRounded(probs, '0.06987');
+    expectClose(probs, weighted(refCfce(EYE, P3f32), w), { atol: 0, rtol: 1e-6 });
     const logits = new CategoricalFocalCrossentropy({ fromLogits: true }).call(EYE, L3, SW).item();
     expectKerasAlmostEqual(logits, 0.001933, 3);
-    // §9.8: printed 0.001933 is truncated from 0.00193399
-    expectClose(logits, weighted(refCfce(EYE, L3, { fromLogits: true }), w), 0, 1e-6);
+    // printed 0.001933 is truncated from 0.00193399
+    expectClose(logits, weighted(refCfce(EYE, L3, { fromLogits: true }), w), { atol: 0, rtol: 1e-6 });
   });
 
   it('test_no_reduction: (1.5096224e-09, 2.4136547e-11, 1.0360638e-03)', () => {
     const loss = new CategoricalFocalCrossentropy({ fromLogits: true, reduction: null }).call(EYE, L3);
     // Keras's own check: assertAllClose (atol = rtol = 1e-6)
-    expectClose(loss, [1.5096224e-9, 2.4136547e-11, 1.0360638e-3], 1e-6, 1e-6, 'assertAllClose');
+    expectClose(loss, [1.5096224e-9, 2.4136547e-11, 1.0360638e-3], { atol: 1e-6, rtol: 1e-6 }, 'assertAllClose');
     // Keras's float32 values carry the cancellation of 1 − p in float32 (relative error about
     // ε₃₂ / (1 − p_t) = 6e-8 / 4.6e-4 for row 2); ours are the exact values, rounded once:
-    expectClose(loss, refCfce(EYE, L3, { fromLogits: true }), 0, 2e-7, 'float64 formula');
-    expectClose(loss, [1.5096224e-9, 2.4136547e-11, 1.0360638e-3], 0, 1e-3, 'Keras float32 printout');
+    expectClose(loss, refCfce(EYE, L3, { fromLogits: true }), { atol: 0, rtol: 2e-7 }, 'float64 formula');
+    expectClose(loss, [1.5096224e-9, 2.4136547e-11, 1.0360638e-3], { atol: 0, rtol: 1e-3 }, 'Keras float32 printout');
   });
 
   it('test_label_smoothing: 0.06685 (logits [4.9, -0.5, 2.05], ls 0.1)', () => {
     const loss = new CategoricalFocalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }).call([[1, 0, 0]], [[4.9, -0.5, 2.05]]).item();
     expectKerasAlmostEqual(loss, 0.06685, 3);
-    expectPrinted(loss, '0.06685');
-    expectClose(loss, refCfce([[1, 0, 0]], [[4.9, -0.5, 2.05]], { fromLogits: true, labelSmoothing: 0.1, kerasLogits: true })[0]!, 0, 1e-6);
+    expectRounded(loss, '0.06685');
+    expectClose(loss, refCfce([[1, 0, 0]], [[4.9, -0.5, 2.05]], { fromLogits: true, labelSmoothing: 0.1, kerasLogits: true })[0]!, { atol: 0, rtol: 1e-6 });
   });
 
   it('test_config: round-trips through getConfig / fromConfig', () => {
@@ -224,41 +224,41 @@ describe('losses_test.py CategoricalCrossentropyTest', () => {
   it('test_unweighted: 0.3239, logits 0.0573', () => {
     const probs = new CategoricalCrossentropy().call(EYE, P3).item();
     expectKerasAlmostEqual(probs, 0.3239);
-    expectClose(probs, mean(refCce(EYE, P3f32)), 0, 1e-6); // 0.323968 (printed value truncated, §9.8)
+    expectClose(probs, mean(refCce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }); // 0.323968 (printed value truncated)
     const logits = new CategoricalCrossentropy({ fromLogits: true }).call(EYE, L3).item();
     expectKerasAlmostEqual(logits, 0.0573);
-    expectClose(logits, mean(refCce(EYE, L3, true)), 0, 1e-6); // 0.0573756
+    expectClose(logits, mean(refCce(EYE, L3, true)), { atol: 0, rtol: 1e-6 }); // 0.0573756
   });
 
   it('test_scalar_weighted: 0.7449, logits 0.1317 (hand products of the rounded values)', () => {
     const probs = new CategoricalCrossentropy().call(EYE, P3, 2.3).item();
     expectKerasAlmostEqual(probs, 0.7449);
-    expectClose(probs, 2.3 * mean(refCce(EYE, P3f32)), 0, 1e-6); // 0.745127 = 2.3 × 0.323968
+    expectClose(probs, 2.3 * mean(refCce(EYE, P3f32)), { atol: 0, rtol: 1e-6 }); // 0.745127 = 2.3 × 0.323968
     const logits = new CategoricalCrossentropy({ fromLogits: true }).call(EYE, L3, 2.3).item();
     expectKerasAlmostEqual(logits, 0.1317);
-    expectClose(logits, 2.3 * mean(refCce(EYE, L3, true)), 0, 1e-6); // 0.131964
+    expectClose(logits, 2.3 * mean(refCce(EYE, L3, true)), { atol: 0, rtol: 1e-6 }); // 0.131964
   });
 
   it('test_sample_weighted: 1.0696, logits 0.31829', () => {
     const w = SW.map((r) => r[0]!);
     const probs = new CategoricalCrossentropy().call(EYE, P3, SW).item();
     expectKerasAlmostEqual(probs, 1.0696);
-    expectPrinted(probs, '1.0696');
-    expectClose(probs, weighted(refCce(EYE, P3f32), w), 0, 1e-6);
+    expectRounded(probs, '1.0696');
+    expectClose(probs, weighted(refCce(EYE, P3f32), w), { atol: 0, rtol: 1e-6 });
     const logits = new CategoricalCrossentropy({ fromLogits: true }).call(EYE, L3, SW).item();
     expectKerasAlmostEqual(logits, 0.31829);
-    expectPrinted(logits, '0.31829');
+    expectRounded(logits, '0.31829');
   });
 
   it('test_no_reduction: (0.001822, 0.000459, 0.169846)', () => {
     const loss = new CategoricalCrossentropy({ fromLogits: true, reduction: null }).call(EYE, L3);
-    expectPrinted(loss, ['0.001822', '0.000459', '0.169846']);
+    expectRounded(loss, ['0.001822', '0.000459', '0.169846']);
   });
 
   it('test_label_smoothing: 400·0.1/3 (logits [100, -100, -100], exact log-softmax)', () => {
     const loss = new CategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }).call([[1, 0, 0]], [[100, -100, -100]]).item();
     expectKerasAlmostEqual(loss, (400 * 0.1) / 3);
-    expectClose(loss, (400 * 0.1) / 3, 0, 1e-7);
+    expectClose(loss, (400 * 0.1) / 3, { atol: 0, rtol: 1e-7 });
   });
 
   it('test_shape_mismatch: labels [[0],[1],[2]] against 3 classes throws naming yTrue', () => {
@@ -280,6 +280,6 @@ describe('label smoothing over a non-last axis (Keras master rule, PR #23437)', 
     const got = categoricalFocalCrossentropy(y, logits, { fromLogits: true, labelSmoothing: 0.2, axis: 1 });
     const rows = (t: number[][][]): number[][] => [0, 1].map((j) => t[0]!.map((r) => r[j]!));
     const want = refCfce(rows(y.toArray()), rows(logits.toArray()), { fromLogits: true, labelSmoothing: 0.2 });
-    expectClose(got, [want], 1e-15, 1e-12);
+    expectClose(got, [want], { atol: 1e-15, rtol: 1e-12 });
   });
 });

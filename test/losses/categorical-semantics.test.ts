@@ -11,7 +11,7 @@ import {
   categoricalCrossentropy,
   categoricalFocalCrossentropy,
 } from '@focalgrad/losses';
-import { expectClose, moveAxisLast, normalizeAlong, randLogits, randPositive, randSoftLabels, refCfce } from './cat-helpers.js';
+import { expectClose, moveAxisLast, normalizeAlong, randLogits, randPositive, randSoftLabels, refCfce } from './harness.js';
 
 const rows = (t: Tensor): number[][] => t.toArray() as number[][];
 const f64 = { dtype: 'float64' as const };
@@ -29,17 +29,17 @@ describe('values against the Keras formula (float64, random data)', () => {
     { alpha: 0.7, gamma: 0.25, labelSmoothing: 1 },
   ]) {
     it(`probabilities ${JSON.stringify(o)}`, () => {
-      expectClose(categoricalFocalCrossentropy(y, p, o), refCfce(rows(y), rows(p), o), 1e-15, 1e-12);
+      expectClose(categoricalFocalCrossentropy(y, p, o), refCfce(rows(y), rows(p), o), { atol: 1e-15, rtol: 1e-12 });
     });
     it(`logits (exact log-softmax) ${JSON.stringify(o)}`, () => {
-      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), refCfce(rows(y), rows(z), { ...o, fromLogits: true }), 1e-15, 1e-12);
+      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), refCfce(rows(y), rows(z), { ...o, fromLogits: true }), { atol: 1e-15, rtol: 1e-12 });
       // away from saturation, Keras's softmax-then-clip path gives the same numbers
-      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), refCfce(rows(y), rows(z), { ...o, fromLogits: true, kerasLogits: true }), 1e-15, 1e-9);
+      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), refCfce(rows(y), rows(z), { ...o, fromLogits: true, kerasLogits: true }), { atol: 1e-15, rtol: 1e-9 });
     });
   }
 
   it('the defaults are alpha 0.25, gamma 2', () => {
-    expectClose(categoricalFocalCrossentropy(y, p), refCfce(rows(y), rows(p), { alpha: 0.25, gamma: 2 }), 1e-15, 1e-12);
+    expectClose(categoricalFocalCrossentropy(y, p), refCfce(rows(y), rows(p), { alpha: 0.25, gamma: 2 }), { atol: 1e-15, rtol: 1e-12 });
   });
 });
 
@@ -53,12 +53,12 @@ describe('alpha = 1, gamma = 0 is categoricalCrossentropy (value and gradient)',
         const o = { fromLogits, labelSmoothing };
         const a = categoricalFocalCrossentropy(y, x, { ...o, alpha: 1, gamma: 0 });
         const b = categoricalCrossentropy(y, x, o);
-        expectClose(a, b, 1e-15, 1e-13);
+        expectClose(a, b, { atol: 1e-15, rtol: 1e-13 });
         const ga = grad((w: Tensor) => categoricalFocalCrossentropy(y, w, { ...o, alpha: 1, gamma: 0 }).sum())(x);
         const gb = grad((w: Tensor) => categoricalCrossentropy(y, w, o).sum())(x);
-        expectClose(ga, gb, 1e-15, 1e-12);
+        expectClose(ga, gb, { atol: 1e-15, rtol: 1e-12 });
         // and α scales both linearly
-        expectClose(categoricalFocalCrossentropy(y, x, { ...o, alpha: 0.3, gamma: 0 }), b.mul(0.3), 1e-15, 1e-12);
+        expectClose(categoricalFocalCrossentropy(y, x, { ...o, alpha: 0.3, gamma: 0 }), b.mul(0.3), { atol: 1e-15, rtol: 1e-12 });
       });
     }
   }
@@ -70,10 +70,10 @@ describe('fromLogits equals the probability path on softmax(z), away from satura
     const z = randLogits(rng, [5, 4], 1.2);
     for (const y of [tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0]], f64), randSoftLabels(rng, [5, 4], -1)]) {
       const o = { gamma: [0.5, 1, 2, 4], alpha: [1, 0.5, 0.25, 2] };
-      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), categoricalFocalCrossentropy(y, softmax(z, -1), o), 1e-15, 1e-10);
+      expectClose(categoricalFocalCrossentropy(y, z, { ...o, fromLogits: true }), categoricalFocalCrossentropy(y, softmax(z, -1), o), { atol: 1e-15, rtol: 1e-10 });
       const ga = grad((w: Tensor) => categoricalFocalCrossentropy(y, w, { ...o, fromLogits: true }).sum())(z);
       const gb = grad((w: Tensor) => categoricalFocalCrossentropy(y, softmax(w, -1), o).sum())(z);
-      expectClose(ga, gb, 1e-14, 1e-9);
+      expectClose(ga, gb, { atol: 1e-14, rtol: 1e-9 });
     }
   });
 });
@@ -85,7 +85,7 @@ describe('per-class alpha and gamma', () => {
     const alpha = [0.5, 1, 2];
     const gamma = [0, 1, 3];
     const want = [0, 1, 2].reduce((s, k) => s + alpha[k]! * (1 - p.data[k]!) ** gamma[k]! * -y.data[k]! * Math.log(p.data[k]!), 0);
-    expectClose(categoricalFocalCrossentropy(y, p, { alpha, gamma }), [want], 0, 1e-14);
+    expectClose(categoricalFocalCrossentropy(y, p, { alpha, gamma }), [want], { atol: 0, rtol: 1e-14 });
   });
 
   it('a per-class list is aligned with the class axis, also for axis 1 (Keras aligns it with the last dim)', () => {
@@ -93,7 +93,7 @@ describe('per-class alpha and gamma', () => {
     const x = randLogits(rng, [2, 3, 4]);
     const y = randSoftLabels(rng, [2, 3, 4], 1);
     const o = { alpha: [0.2, 0.3, 0.5], gamma: [1, 2, 0], fromLogits: true };
-    expectClose(categoricalFocalCrossentropy(y, x, { ...o, axis: 1 }), categoricalFocalCrossentropy(moveAxisLast(y, 1), moveAxisLast(x, 1), o), 1e-15, 1e-13);
+    expectClose(categoricalFocalCrossentropy(y, x, { ...o, axis: 1 }), categoricalFocalCrossentropy(moveAxisLast(y, 1), moveAxisLast(x, 1), o), { atol: 1e-15, rtol: 1e-13 });
   });
 });
 
@@ -110,10 +110,10 @@ describe('any class axis: axis = 1 on [B, K, T] equals permuting the class axis 
         ] as const) {
           const a = f(y, x, { ...o, fromLogits, axis });
           const b = f(moveAxisLast(y, axis), moveAxisLast(x, axis), { ...o, fromLogits });
-          expectClose(a, b, 1e-15, 1e-13);
+          expectClose(a, b, { atol: 1e-15, rtol: 1e-13 });
           const ga = grad((w: Tensor) => f(y, w, { ...o, fromLogits, axis }).sum())(x);
           const gb = grad((w: Tensor) => f(moveAxisLast(y, axis), moveAxisLast(w, axis), { ...o, fromLogits }).sum())(x);
-          expectClose(ga, gb, 1e-15, 1e-12);
+          expectClose(ga, gb, { atol: 1e-15, rtol: 1e-12 });
         }
       });
     }
@@ -126,8 +126,8 @@ describe('any class axis: axis = 1 on [B, K, T] equals permuting the class axis 
   });
 
   it('a class axis of size 1 is accepted (Keras only warns): loss 0 from logits', () => {
-    expectClose(categoricalFocalCrossentropy([[1], [1]], [[3], [-2]], { fromLogits: true }), [0, 0], 0, 0);
-    expectClose(categoricalCrossentropy([[1], [1]], [[3], [-2]], { fromLogits: true }), [0, 0], 0, 0);
+    expectClose(categoricalFocalCrossentropy([[1], [1]], [[3], [-2]], { fromLogits: true }), [0, 0], { atol: 0, rtol: 0 });
+    expectClose(categoricalCrossentropy([[1], [1]], [[3], [-2]], { fromLogits: true }), [0, 0], { atol: 0, rtol: 0 });
   });
 });
 
@@ -144,9 +144,9 @@ describe('dtypes and the loss class', () => {
     const per = categoricalFocalCrossentropy(y, p).toArray() as number[];
     const sw = [0.5, 2, 0];
     const want = per.reduce((s, v, i) => s + v * sw[i]!, 0) / 3;
-    expectClose(new CategoricalFocalCrossentropy().call(y, p, sw), want, 1e-15, 1e-12);
-    expectClose(new CategoricalFocalCrossentropy().call(y, p, sw.map((w) => [w])), want, 1e-15, 1e-12);
-    expectClose(new CategoricalFocalCrossentropy({ reduction: 'mean_with_sample_weight' }).call(y, p, sw), (want * 3) / 2.5, 1e-15, 1e-12);
+    expectClose(new CategoricalFocalCrossentropy().call(y, p, sw), want, { atol: 1e-15, rtol: 1e-12 });
+    expectClose(new CategoricalFocalCrossentropy().call(y, p, sw.map((w) => [w])), want, { atol: 1e-15, rtol: 1e-12 });
+    expectClose(new CategoricalFocalCrossentropy({ reduction: 'mean_with_sample_weight' }).call(y, p, sw), (want * 3) / 2.5, { atol: 1e-15, rtol: 1e-12 });
   });
 
   it('default names and getConfig', () => {
@@ -221,10 +221,10 @@ describe('accuracy in the confident regimes (no cancellation)', () => {
       const sn = Math.exp(-gap) + Math.exp(-gap - 1);
       const ce = Math.log1p(sn);
       const omp = sn / (1 + sn);
-      expectClose(categoricalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [ce], 0, 1e-14);
-      expectClose(categoricalFocalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [0.25 * omp ** 2 * ce], 0, 1e-13);
+      expectClose(categoricalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [ce], { atol: 0, rtol: 1e-14 });
+      expectClose(categoricalFocalCrossentropy([[1, 0, 0]], z, { fromLogits: true }), [0.25 * omp ** 2 * ce], { atol: 0, rtol: 1e-13 });
       const g = grad((w: Tensor) => categoricalFocalCrossentropy([[1, 0, 0]], w, { gamma: 0, alpha: 1, fromLogits: true }).sum())(z);
-      expectClose(g, [[-omp, Math.exp(-gap) / (1 + sn), Math.exp(-gap - 1) / (1 + sn)]], 0, 1e-13);
+      expectClose(g, [[-omp, Math.exp(-gap) / (1 + sn), Math.exp(-gap - 1) / (1 + sn)]], { atol: 0, rtol: 1e-13 });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError, Tensor, grad, sum, tensor, linspace } from '@focalgrad/tensor';
 import { binaryFocalCrossentropy, focalCurves } from '@focalgrad/losses';
-import { expectClose } from './helpers.js';
+import { expectClose } from './harness.js';
 
 const pts = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 const GAMMAS = [0, 0.5, 1, 2, 5]; // Lin et al. 2017, Fig. 1

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, Tensor, softplus, tensor, mul, sub, sum } from '@focalgrad/tensor';
 import { BinaryFocalCrossentropy, sigmoidFocalLoss, type SigmoidFocalLossOptions } from '@focalgrad/losses';
-import { bernoulli, expectClose, lossGrad, testLossCases, uniform, type LossCase } from './helpers.js';
+import { bernoulli, expectClose, lossGrad, testLossCases, uniform, type LossCase } from './harness.js';
 
 const TV = 'pytorch/vision torchvision/ops/focal_loss.py';
 const TV_TEST = 'pytorch/vision test/test_ops.py::TestFocalLoss';
@@ -36,7 +36,7 @@ describe(`${TV} semantics`, () => {
     expectClose(sigmoidFocalLoss(xx, t, { reduction: 'sum' }), s, { atol: 0, rtol: 1e-14 });
     expectClose(sigmoidFocalLoss(xx, t, { reduction: 'mean' }), s / 24, { atol: 0, rtol: 1e-14 });
   });
-  it("equals Keras BinaryFocalCrossentropy(applyClassBalancing, alpha 0.25, fromLogits) with reduction 'mean' (§7.7), value and gradient", () => {
+  it("equals Keras BinaryFocalCrossentropy(applyClassBalancing, alpha 0.25, fromLogits) with reduction 'mean', value and gradient", () => {
     const yt = bernoulli([4, 6], 0.3, 3);
     const tv = (tt: Tensor, z: Tensor) => sigmoidFocalLoss(z, tt, { alpha: 0.25, reduction: 'mean' });
     const keras = new BinaryFocalCrossentropy({ applyClassBalancing: true, alpha: 0.25, fromLogits: true });

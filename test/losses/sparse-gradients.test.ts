@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type Tensor, grad, tensor } from '@focalgrad/tensor';
 import { sparseCategoricalCrossentropy, sparseCategoricalFocalLoss, type SparseCategoricalFocalLossOptions } from '@focalgrad/losses';
-import { checkGrads, expectClose, expectFiniteValueAndGrad, randLabels, randLogits, randPositive } from './cat-helpers.js';
+import { checkGrads, expectClose, expectFiniteValueAndGrad, randLabels, randLogits, randPositive } from './harness.js';
 
 /** Labels for yPred of `shape` with class axis `axis`; a few set to `ignore` if given. */
 function labelsFor(rng: Rng, shape: number[], axis: number, ignore: number | null, trailing1: boolean): Tensor {
@@ -73,10 +73,10 @@ describe('saturation: values and gradients stay finite, with the right limits', 
       for (const x of [z, tensor(z, { dtype: 'float32' })]) {
         const { value, grad: g } = expectFiniteValueAndGrad(`sfl γ=${gamma}`, (w) => sparseCategoricalFocalLoss(labels, w, { gamma, fromLogits: true, classWeight: [1, 2, 3] }), x);
         // row 0: label 1 has p = 0 exactly: loss = w·2e4 (no cap), gradient w·(p − e_t) = [2, −2, 0]
-        expectClose(value.toArray()[0], 2 * 2e4, 0, 1e-6);
-        expectClose(g.toArray()[0], [2, -2, 0], 1e-30, 1e-6);
+        expectClose(value.toArray()[0], 2 * 2e4, { atol: 0, rtol: 1e-6 });
+        expectClose(g.toArray()[0], [2, -2, 0], { atol: 1e-30, rtol: 1e-6 });
         // row 1: correct and saturated: loss 0, gradient 0
-        expectClose(g.toArray()[1], [0, 0, 0], 1e-30, 0);
+        expectClose(g.toArray()[1], [0, 0, 0], { atol: 1e-30, rtol: 0 });
       }
       expectFiniteValueAndGrad('scce', (w) => sparseCategoricalCrossentropy(labels, w, { fromLogits: true }), z);
     });
@@ -104,13 +104,13 @@ describe('saturation: values and gradients stay finite, with the right limits', 
       const eps = 1e-7;
       const X0 = Math.log(1 - eps + 2 * eps) - Math.log(1 - eps); // log Σ clip − log clip(p_t)
       // row 0: p_t = 1: modulation 0^γ (1 for γ = 0)
-      expectClose(value.toArray()[0], (gamma === 0 ? 1 : 0) * X0, 1e-30, 1e-9);
+      expectClose(value.toArray()[0], (gamma === 0 ? 1 : 0) * X0, { atol: 1e-30, rtol: 1e-9 });
       // ∂L/∂p_t: the clip kills the xent part; the modulation's derivative −γ(1 − p_t)^(γ−1) is
       // taken at the clip boundary for 0 < γ < 1 (finite), exactly 0 for γ > 1, −1 for γ = 1.
       const dM = gamma === 0 ? 0 : gamma < 1 ? -gamma * eps ** (gamma - 1) : gamma === 1 ? -1 : 0;
-      expectClose(g.toArray()[0][1], dM * X0, 1e-30, 1e-9);
+      expectClose(g.toArray()[0][1], dM * X0, { atol: 1e-30, rtol: 1e-9 });
       // row 1: p_t = 0: xent capped at log Σ clip − log 1e-7, modulation 1
-      expectClose(value.toArray()[1], Math.log(1 - eps + 2 * eps) - Math.log(eps), 0, 1e-12);
+      expectClose(value.toArray()[1], Math.log(1 - eps + 2 * eps) - Math.log(eps), { atol: 0, rtol: 1e-12 });
       expectFiniteValueAndGrad('scce probs', (w) => sparseCategoricalCrossentropy(y, w), p);
     });
   }

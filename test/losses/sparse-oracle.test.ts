@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type Tensor, tensor, valueAndGrad } from '@focalgrad/tensor';
 import { sparseCategoricalCrossentropy, sparseCategoricalFocalLoss } from '@focalgrad/losses';
-import { expectClose } from './cat-helpers.js';
+import { expectClose } from './harness.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,12 +48,12 @@ describe('sparseCategoricalFocalLoss(fromLogits) vs TF.js cpu (float32)', () => 
       const y = tensor(labels, {}, [n]);
       const [v, g] = valueAndGrad((x: Tensor) => sparseCategoricalFocalLoss(y, x, { gamma, classWeight, fromLogits: true }).sum())(z);
       expect(v.dtype).toBe('float32');
-      expectClose(v.item(), tv, 1e-5, 1e-5, 'value');
-      expectClose(g, grads, 2e-6, 1e-4, 'gradient');
+      expectClose(v.item(), tv, { atol: 1e-5, rtol: 1e-5 }, 'value');
+      expectClose(g, grads, { atol: 2e-6, rtol: 1e-4 }, 'gradient');
       if (gamma === 0 && classWeight === null) {
         const [v2, g2] = valueAndGrad((x: Tensor) => sparseCategoricalCrossentropy(y, x, { fromLogits: true }).sum())(z);
-        expectClose(v2.item(), tv, 1e-5, 1e-5, 'scce value');
-        expectClose(g2, grads, 2e-6, 1e-4, 'scce gradient');
+        expectClose(v2.item(), tv, { atol: 1e-5, rtol: 1e-5 }, 'scce value');
+        expectClose(g2, grads, { atol: 2e-6, rtol: 1e-4 }, 'scce gradient');
       }
     });
   }

@@ -23,7 +23,7 @@ import {
   type Loss,
   type Reduction,
 } from '@focalgrad/losses';
-import { randLabels, randLogits, randPositive, ulp32 } from './cat-helpers.js';
+import { randLabels, randLogits, randPositive, ulp32 } from './harness.js';
 
 function cast(x: Tensor, dtype: DType): Tensor {
   return tensor(Array.from(x.data), { dtype }).reshape(x.shape.slice());

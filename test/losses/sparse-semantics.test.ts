@@ -14,7 +14,7 @@ import {
   sparseCategoricalCrossentropy,
   sparseCategoricalFocalLoss,
 } from '@focalgrad/losses';
-import { expectClose, moveAxisLast, normalizeAlong, oneHotRows, randLabels, randLogits, randPositive, refScce, refSparseFocal } from './cat-helpers.js';
+import { expectClose, moveAxisLast, normalizeAlong, oneHotRows, randLabels, randLogits, randPositive, refScce, refSparseFocal } from './harness.js';
 
 const rows = (t: Tensor): number[][] => t.toArray() as number[][];
 const list = (t: Tensor): number[] => Array.from(t.data);
@@ -32,27 +32,27 @@ describe('values against the reference formulas (float64, random data)', () => {
     { gamma: [5, 0.25, 0, 2, 1], classWeight: [0.1, 0, 1, 1, 3] },
   ]) {
     it(`focal-loss ${JSON.stringify(o)}: probabilities and logits`, () => {
-      expectClose(sparseCategoricalFocalLoss(labels, p, o), refSparseFocal(list(labels), rows(p), o), 1e-15, 1e-12);
-      expectClose(sparseCategoricalFocalLoss(labels, z, { ...o, fromLogits: true }), refSparseFocal(list(labels), rows(z), { ...o, fromLogits: true }), 1e-15, 1e-12);
+      expectClose(sparseCategoricalFocalLoss(labels, p, o), refSparseFocal(list(labels), rows(p), o), { atol: 1e-15, rtol: 1e-12 });
+      expectClose(sparseCategoricalFocalLoss(labels, z, { ...o, fromLogits: true }), refSparseFocal(list(labels), rows(z), { ...o, fromLogits: true }), { atol: 1e-15, rtol: 1e-12 });
     });
   }
 
   it('Keras sparse crossentropy: probabilities (renormalised, clipped) and logits', () => {
-    expectClose(sparseCategoricalCrossentropy(labels, p), refScce(list(labels), rows(p)), 1e-15, 1e-12);
-    expectClose(sparseCategoricalCrossentropy(labels, z, { fromLogits: true }), refScce(list(labels), rows(z), true), 1e-15, 1e-12);
+    expectClose(sparseCategoricalCrossentropy(labels, p), refScce(list(labels), rows(p)), { atol: 1e-15, rtol: 1e-12 });
+    expectClose(sparseCategoricalCrossentropy(labels, z, { fromLogits: true }), refScce(list(labels), rows(z), true), { atol: 1e-15, rtol: 1e-12 });
   });
 
   it('per-class gamma is picked by the TRUE class (focal-loss)', () => {
     const y = [0, 1];
     const q = [[0.6, 0.4], [0.6, 0.4]];
     const got = sparseCategoricalFocalLoss(y, tensor(q, { dtype: 'float64' }), { gamma: [1, 3] }).toArray() as number[];
-    expectClose(got, [0.4 ** 1 * -Math.log(0.6), 0.6 ** 3 * -Math.log(0.4)], 0, 1e-14);
+    expectClose(got, [0.4 ** 1 * -Math.log(0.6), 0.6 ** 3 * -Math.log(0.4)], { atol: 0, rtol: 1e-14 });
   });
 
   it('the probability path renormalises implicitly in the crossentropy but modulates with the raw p_y', () => {
     const q = tensor([[0.2, 0.2, 0.2]], { dtype: 'float64' }); // sums to 0.6
     const v = sparseCategoricalFocalLoss([0], q, { gamma: 2 }).item();
-    expectClose(v, 0.8 ** 2 * (Math.log(0.6) - Math.log(0.2)), 0, 1e-14);
+    expectClose(v, 0.8 ** 2 * (Math.log(0.6) - Math.log(0.2)), { atol: 0, rtol: 1e-14 });
     // every class gets a gradient through log Σ clip(p)
     const g = grad((w: Tensor) => sparseCategoricalFocalLoss([0], w, { gamma: 2 }).sum())(q);
     expect(Array.from(g.data).every((d) => d !== 0)).toBe(true);
@@ -67,20 +67,20 @@ describe('gamma = 0 is the softmax crossentropy (value and gradient)', () => {
     const a = sparseCategoricalFocalLoss(labels, z, { gamma: 0, fromLogits: true });
     const b = sparseCategoricalCrossentropy(labels, z, { fromLogits: true });
     const c = categoricalCrossentropy(oneHotRows(list(labels), 4), z, { fromLogits: true });
-    expectClose(a, b, 1e-15, 1e-13);
-    expectClose(a, c, 1e-15, 1e-13);
+    expectClose(a, b, { atol: 1e-15, rtol: 1e-13 });
+    expectClose(a, c, { atol: 1e-15, rtol: 1e-13 });
     const ga = grad((w: Tensor) => sparseCategoricalFocalLoss(labels, w, { gamma: 0, fromLogits: true }).sum())(z);
     const gb = grad((w: Tensor) => sparseCategoricalCrossentropy(labels, w, { fromLogits: true }).sum())(z);
-    expectClose(ga, gb, 1e-15, 1e-12);
+    expectClose(ga, gb, { atol: 1e-15, rtol: 1e-12 });
   });
   it('from probabilities (normalised rows, nothing clipped)', () => {
     const p = normalizeAlong(randPositive(rng, [6, 4], 0.05, 1), -1);
     const a = sparseCategoricalFocalLoss(labels, p, { gamma: 0 });
     const b = sparseCategoricalCrossentropy(labels, p);
-    expectClose(a, b, 1e-15, 1e-12);
+    expectClose(a, b, { atol: 1e-15, rtol: 1e-12 });
     const ga = grad((w: Tensor) => sparseCategoricalFocalLoss(labels, w, { gamma: 0 }).sum())(p);
     const gb = grad((w: Tensor) => sparseCategoricalCrossentropy(labels, w).sum())(p);
-    expectClose(ga, gb, 1e-14, 1e-11);
+    expectClose(ga, gb, { atol: 1e-14, rtol: 1e-11 });
   });
 });
 
@@ -93,10 +93,10 @@ describe('sparse focal vs the dense losses on one-hot labels', () => {
     for (const gamma of [0, 0.5, 2, 5]) {
       const a = sparseCategoricalFocalLoss(labels, z, { gamma, classWeight: w, fromLogits: true });
       const b = categoricalFocalCrossentropy(oneHotRows(list(labels), 3), z, { gamma, alpha: w, fromLogits: true });
-      expectClose(a, b, 1e-15, 1e-12);
+      expectClose(a, b, { atol: 1e-15, rtol: 1e-12 });
       const ga = grad((v: Tensor) => sparseCategoricalFocalLoss(labels, v, { gamma, classWeight: w, fromLogits: true }).sum())(z);
       const gb = grad((v: Tensor) => categoricalFocalCrossentropy(oneHotRows(list(labels), 3), v, { gamma, alpha: w, fromLogits: true }).sum())(z);
-      expectClose(ga, gb, 1e-15, 1e-11);
+      expectClose(ga, gb, { atol: 1e-15, rtol: 1e-11 });
     }
   });
 });
@@ -107,10 +107,10 @@ describe('fromLogits equals the probability path on softmax(z), away from satura
     const labels = randLabels(rng, [6], 4);
     const z = randLogits(rng, [6, 4], 1);
     const o = { gamma: [0.5, 1, 2, 3], classWeight: [1, 2, 0.5, 1] };
-    expectClose(sparseCategoricalFocalLoss(labels, z, { ...o, fromLogits: true }), sparseCategoricalFocalLoss(labels, softmax(z, -1), o), 1e-15, 1e-10);
+    expectClose(sparseCategoricalFocalLoss(labels, z, { ...o, fromLogits: true }), sparseCategoricalFocalLoss(labels, softmax(z, -1), o), { atol: 1e-15, rtol: 1e-10 });
     const ga = grad((w: Tensor) => sparseCategoricalFocalLoss(labels, w, { ...o, fromLogits: true }).sum())(z);
     const gb = grad((w: Tensor) => sparseCategoricalFocalLoss(labels, softmax(w, -1), o).sum())(z);
-    expectClose(ga, gb, 1e-14, 1e-9);
+    expectClose(ga, gb, { atol: 1e-14, rtol: 1e-9 });
   });
 });
 
@@ -127,10 +127,10 @@ describe('any class axis and label layouts', () => {
           [sparseCategoricalCrossentropy, {}],
         ] as const) {
           const call = f as (y: Tensor, x: Tensor, o: object) => Tensor;
-          expectClose(call(labels, x, { ...o, fromLogits, axis }), call(labels, moveAxisLast(x, axis), { ...o, fromLogits }), 1e-15, 1e-13);
+          expectClose(call(labels, x, { ...o, fromLogits, axis }), call(labels, moveAxisLast(x, axis), { ...o, fromLogits }), { atol: 1e-15, rtol: 1e-13 });
           const ga = grad((w: Tensor) => call(labels, w, { ...o, fromLogits, axis }).sum())(x);
           const gb = grad((w: Tensor) => call(labels, moveAxisLast(w, axis), { ...o, fromLogits }).sum())(x);
-          expectClose(ga, gb, 1e-15, 1e-12);
+          expectClose(ga, gb, { atol: 1e-15, rtol: 1e-12 });
         }
       });
     }
@@ -143,8 +143,8 @@ describe('any class axis and label layouts', () => {
     const a = sparseCategoricalFocalLoss(labels, x, { gamma: 2, fromLogits: true });
     const b = sparseCategoricalFocalLoss(labels.reshape([2, 3, 1]), x, { gamma: 2, fromLogits: true });
     expect(b.shape).toEqual([2, 3]);
-    expectClose(a, b, 0, 0);
-    expectClose(sparseCategoricalCrossentropy(labels.reshape([2, 3, 1]), x, { fromLogits: true }), sparseCategoricalCrossentropy(labels, x, { fromLogits: true }), 0, 0);
+    expectClose(a, b, { atol: 0, rtol: 0 });
+    expectClose(sparseCategoricalCrossentropy(labels.reshape([2, 3, 1]), x, { fromLogits: true }), sparseCategoricalCrossentropy(labels, x, { fromLogits: true }), { atol: 0, rtol: 0 });
   });
 
   it('float labels with integral values and int32 labels agree; labels are not differentiated', () => {
@@ -152,8 +152,8 @@ describe('any class axis and label layouts', () => {
     const a = sparseCategoricalFocalLoss([2, 0], x, { gamma: 2 });
     const b = sparseCategoricalFocalLoss(tensor(new Int32Array([2, 0])), x, { gamma: 2 });
     const c = sparseCategoricalFocalLoss(tensor([2, 0], { dtype: 'float64' }), x, { gamma: 2 });
-    expectClose(a, b, 0, 0);
-    expectClose(a, c, 0, 0);
+    expectClose(a, b, { atol: 0, rtol: 0 });
+    expectClose(a, c, { atol: 0, rtol: 0 });
     expect(a.dtype).toBe('float32');
   });
 
@@ -165,7 +165,7 @@ describe('any class axis and label layouts', () => {
     expect(new SparseCategoricalCrossentropy().name).toBe('sparse_categorical_crossentropy');
     const z = [[1, 2, 3], [0, 0, 1]];
     const per = sparseCategoricalFocalLoss([0, 2], z, { gamma: [1, 2, 3], classWeight: [1, 1, 2], fromLogits: true }).toArray() as number[];
-    expectClose(loss.call([0, 2], z), (per[0]! + per[1]!) / 2, 1e-7, 1e-6);
+    expectClose(loss.call([0, 2], z), (per[0]! + per[1]!) / 2, { atol: 1e-7, rtol: 1e-6 });
   });
 });
 
@@ -217,21 +217,21 @@ describe('accuracy in the confident regimes (no cancellation)', () => {
       const sn0 = Math.exp(-gap) + Math.exp(-gap - 1);
       const sn1 = Math.exp(-gap) + Math.exp(2 - gap);
       const ce = [Math.log1p(sn0), Math.log1p(sn1)];
-      expectClose(sparseCategoricalCrossentropy([0, 1], z, { fromLogits: true }), ce, 0, 1e-14);
+      expectClose(sparseCategoricalCrossentropy([0, 1], z, { fromLogits: true }), ce, { atol: 0, rtol: 1e-14 });
       const omp = [sn0 / (1 + sn0), sn1 / (1 + sn1)];
-      expectClose(sparseCategoricalFocalLoss([0, 1], z, { gamma: 2, fromLogits: true }), ce.map((c, i) => omp[i]! ** 2 * c), 0, 1e-13);
+      expectClose(sparseCategoricalFocalLoss([0, 1], z, { gamma: 2, fromLogits: true }), ce.map((c, i) => omp[i]! ** 2 * c), { atol: 0, rtol: 1e-13 });
       const g = grad((w: Tensor) => sparseCategoricalCrossentropy([0, 1], w, { fromLogits: true }).sum())(z);
-      expectClose(g.toArray()[0][1], Math.exp(-gap) / (1 + sn0), 0, 1e-13); // p_1 of row 0
-      expectClose(g.toArray()[0][0], -omp[0]!, 0, 1e-13); // p_t − 1
+      expectClose(g.toArray()[0][1], Math.exp(-gap) / (1 + sn0), { atol: 0, rtol: 1e-13 }); // p_1 of row 0
+      expectClose(g.toArray()[0][0], -omp[0]!, { atol: 0, rtol: 1e-13 }); // p_t − 1
     }
   });
 
   it('confidently wrong by more than 600 (the max-shifted fallback): exact loss and gradient', () => {
     const z = tensor([[700, 0, -5], [0, 650, 649]], { dtype: 'float64' });
     const ce = [700 + Math.log1p(Math.exp(-700) + Math.exp(-705)), 650 + Math.log1p(Math.exp(-650) + Math.exp(-1))];
-    expectClose(sparseCategoricalCrossentropy([1, 0], z, { fromLogits: true }), ce, 0, 1e-15);
+    expectClose(sparseCategoricalCrossentropy([1, 0], z, { fromLogits: true }), ce, { atol: 0, rtol: 1e-15 });
     const g = grad((w: Tensor) => sparseCategoricalFocalLoss([1, 0], w, { gamma: 0, fromLogits: true }).sum())(z);
     const q = 1 / (1 + Math.exp(-1));
-    expectClose(g, [[1, -1, 0], [-1, q, 1 - q]], 1e-300, 1e-13);
+    expectClose(g, [[1, -1, 0], [-1, q, 1 - q]], { atol: 1e-300, rtol: 1e-13 });
   });
 });

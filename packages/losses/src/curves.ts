@@ -4,7 +4,7 @@
  * p_t — computed by the same fused kernels as {@link binaryFocalCrossentropy}.
  */
 import { ValueError, Tensor as T, type Tensor } from '@focalgrad/tensor';
-import { focalLogits, focalParams } from './kernels/binaryFocal.js';
+import { elementwise, focalParams, lossKernels } from './kernels/index.js';
 
 /**
  * Options of {@link focalCurves}.
@@ -112,14 +112,16 @@ export function focalCurves(options: FocalCurvesOptions): FocalCurves {
   const weighted = (g: number) => focalParams(Float64Array.of(g), alpha === 1 ? null : Float64Array.of(alpha), Float64Array.of(1 - alpha), 0, 0, 1, 1);
   const plain = (g: number) => focalParams(Float64Array.of(g), null, null, 0, 0, 1, 1);
   // One pass of the fused kernel per curve gives the loss and its derivative together.
+  const yt = new T(y, [n]);
+  const xt = new T(x, [n]);
+  const focal = lossKernels.focalLogits;
   const dce = new Float64Array(n);
-  focalLogits(y, x, null, 0, 0, n, 0, plain(0), n, 1, dce, 0, 1);
+  focal(y, x, plain(0), 0, n, 0, 0, null, dce, 0, 1);
   const curves = gammas.map((gamma): FocalCurve => {
-    const loss = new Float64Array(n);
     const dLogit = new Float64Array(n);
-    focalLogits(y, x, loss, 0, 0, n, 0, weighted(gamma), 1, 1, dLogit, 0, 1);
+    const loss = elementwise(focal, yt, xt, weighted(gamma), dLogit).data;
     const dfl = new Float64Array(n);
-    focalLogits(y, x, null, 0, 0, n, 0, plain(gamma), n, 1, dfl, 0, 1);
+    focal(y, x, plain(gamma), 0, n, 0, 0, null, dfl, 0, 1);
     const ratio = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (pts[i] === 0) loss[i] = alpha === 0 ? 0 : Infinity * Math.sign(alpha);

@@ -16,7 +16,7 @@ export type { LossOptions, LossConfig } from './loss.js';
 export { reduceWeightedValues, squeezeOrExpandToSameRank } from './reduction.js';
 export type { Reduction } from './reduction.js';
 // Loss families export below, one block per file.
-// Categorical family (issue 3): Keras 3 categorical / sparse crossentropy and categorical focal, focal-loss sparse focal, class weights.
+// Categorical: Keras 3 categorical / sparse crossentropy and categorical focal, focal-loss sparse focal, class weights.
 export { categoricalCrossentropy, CategoricalCrossentropy } from './crossentropy/categorical.js';
 export type { CategoricalCrossentropyOptions } from './crossentropy/categorical.js';
 export { sparseCategoricalCrossentropy, SparseCategoricalCrossentropy } from './crossentropy/sparse.js';

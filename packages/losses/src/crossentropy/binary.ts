@@ -2,26 +2,12 @@
  * Keras 3's `binary_crossentropy` / `BinaryCrossentropy` as one fused op with an analytic,
  * twice-differentiable backward.
  */
-import { type Tensor, type TensorLike, clip, div, mul, sigmoid, sub } from '@focalgrad/tensor';
+import type { Tensor, TensorLike } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
-import { checkBool, checkUnit } from '../validate.js';
-import {
-  checkSameShape,
-  clipBounds,
-  clipMask,
-  fusedLossOp,
-  meanUpstream,
-  normalizeLossAxis,
-  prepareInputs,
-  runMeanOverAxis,
-  runMeanOverAxisGrad,
-  runTotal,
-  runTotalGrad,
-  smoothLabels,
-  totalScale,
-} from '../kernels/binaryCommon.js';
-import { type BceKernelParams, bceLogits, bceProbs } from '../kernels/binaryCrossentropy.js';
+import { squeezeOrExpandToSameRank } from '../reduction.js';
+import { runLoss, runLossReduced } from '../core/runner.js';
+import { checkAxisOption, checkBool, checkUnit } from '../core/validate.js';
+import { binaryCrossentropySpec as spec } from '../specs/binaryCrossentropy.js';
 
 /**
  * Options of {@link binaryCrossentropy} (Keras 3 names in camelCase, Keras defaults).
@@ -39,40 +25,6 @@ export interface BinaryCrossentropyOptions {
   /** The axis the elementwise crossentropy is averaged over (default -1). */
   axis?: number;
 }
-
-interface BceAttrs {
-  /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
-  readonly total: number | null;
-  readonly fromLogits: boolean;
-  readonly axis: number;
-  readonly D: number;
-  readonly P: BceKernelParams;
-}
-
-const OP = 'binaryCrossentropy';
-
-const bceOp = fusedLossOp<BceAttrs>({
-  name: OP,
-  forward: (yt, yp, a, d) => {
-    const fk = a.fromLogits ? bceLogits : bceProbs;
-    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
-  },
-  gradient: (yt, yp, g, a, d) => {
-    const fk = a.fromLogits ? bceLogits : bceProbs;
-    return a.total === null ? runMeanOverAxisGrad(fk, yt, yp, g, a.axis, a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
-  },
-  composite: (yt, x, g, a) => {
-    const y = smoothLabels(yt, a.P.smoothA, a.P.smoothB);
-    let d: Tensor;
-    if (a.fromLogits) {
-      d = sub(sigmoid(x), y);
-    } else {
-      const pc = clip(x, a.P.lo, a.P.hi);
-      d = mul(clipMask(x, a.P.lo, a.P.hi), div(sub(pc, y), mul(pc, sub(1, pc))));
-    }
-    return mul(d, a.total === null ? meanUpstream(g, a.axis, a.D) : mul(g, a.total));
-  },
-});
 
 /**
  * Binary crossentropy with Keras 3 semantics: labels are smoothed toward 0.5 when
@@ -102,23 +54,7 @@ const bceOp = fusedLossOp<BceAttrs>({
  * ```
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOptions = {}): Tensor {
-  return bce(yTrue, yPred, options, undefined)!;
-}
-
-/** The function, or (with `reduction`) the Keras reduction of its per-sample values in the same op. */
-function bce(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOptions, reduction: Reduction | undefined): Tensor | null {
-  const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
-  checkBool(fromLogits, OP, 'fromLogits');
-  checkUnit(labelSmoothing, OP, 'labelSmoothing');
-  const [yt, yp] = prepareInputs(yTrue, yPred, OP);
-  checkSameShape(yp, yt, OP, 'yPred', 'yTrue');
-  const ax = normalizeLossAxis(axis, yp.ndim, OP);
-  const { lo, hi } = clipBounds(yp.dtype);
-  const P: BceKernelParams = { smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C: 1 };
-  const D = yp.shape[ax]!;
-  const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
-  if (reduction !== undefined && total === null) return null;
-  return bceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
+  return runLoss(spec, yTrue, yPred, options);
 }
 
 /**
@@ -159,8 +95,7 @@ export class BinaryCrossentropy extends Loss {
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     this.fromLogits = checkBool(fromLogits, this.name, 'fromLogits');
     this.labelSmoothing = checkUnit(labelSmoothing, this.name, 'labelSmoothing');
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) normalizeLossAxis(axis, 1, this.name);
-    this.axis = axis;
+    this.axis = checkAxisOption(axis, this.name);
   }
 
   /**
@@ -170,7 +105,7 @@ export class BinaryCrossentropy extends Loss {
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return bce(t, p, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis }, undefined)!;
+    return runLoss(spec, t, p, this.options());
   }
 
   /**
@@ -180,11 +115,11 @@ export class BinaryCrossentropy extends Loss {
    */
   protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return bce(t, p, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis }, this.reduction);
+    return runLossReduced(spec, t, p, this.options(), this.reduction);
   }
 
-  /** The options for {@link Loss.getConfig}. */
-  protected options(): Record<string, unknown> {
+  /** The options for {@link Loss.getConfig} (and the function's options). */
+  protected options(): Required<BinaryCrossentropyOptions> {
     return { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
   }
 

@@ -2,12 +2,12 @@
  * Keras 3 `categorical_crossentropy` / `CategoricalCrossentropy`: one-hot (or soft) labels, as a
  * fused op with an analytic backward.
  */
-import { type Tensor, type TensorLike, ShapeError, ValueError } from '@focalgrad/tensor';
+import type { Tensor, TensorLike } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { asFloat, checkBool, checkSameShape, checkUnit, perClass } from '../validate.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
-import { type DenseAttrs, makeDenseLossOp } from '../kernels/softmaxDense.js';
-import { normalizeClassAxis } from '../kernels/softmaxCommon.js';
+import { runLoss } from '../core/runner.js';
+import { checkAxisOption, checkBool, checkUnit } from '../core/validate.js';
+import { categoricalCrossentropySpec as spec } from '../specs/categoricalCrossentropy.js';
 
 /**
  * Options of {@link categoricalCrossentropy} and {@link CategoricalCrossentropy} (Keras names in
@@ -33,71 +33,6 @@ export interface CategoricalCrossentropyOptions {
   /** The class axis (default `-1`). */
   axis?: number;
 }
-
-/** @internal The options every dense softmax-family loss resolves to before the op runs. */
-export interface DenseOptions {
-  fromLogits?: unknown;
-  labelSmoothing?: unknown;
-  axis?: unknown;
-  alpha?: unknown;
-  gamma?: unknown;
-}
-
-/** @internal A per-class option: a finite number ≥ 0 or an array of them, one per class. */
-export function perClassNonNegative(v: unknown, k: number, op: string, arg: string): Float64Array {
-  if (typeof v !== 'number' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
-    throw new ValueError(op, arg, `expected a number or an array of ${k} numbers (one per class), got ${v === null ? 'null' : typeof v}`);
-  }
-  return perClass(
-    (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v) as number | number[],
-    k,
-    op,
-    arg,
-    (x) => Number.isFinite(x) && x >= 0,
-    'a finite number >= 0',
-  );
-}
-
-/** @internal Validates a scalar-or-per-class option without knowing K (for class constructors). */
-export function checkPerClassShape(v: unknown, op: string, arg: string): void {
-  if (v === undefined) return;
-  if (typeof v === 'number') {
-    if (!(Number.isFinite(v) && v >= 0)) throw new ValueError(op, arg, `expected a finite number >= 0, got ${v}`);
-    return;
-  }
-  if (!Array.isArray(v)) throw new ValueError(op, arg, `expected a number or an array of numbers (one per class), got ${v === null ? 'null' : typeof v}`);
-  v.forEach((x, i) => {
-    if (typeof x !== 'number' || !(Number.isFinite(x) && x >= 0)) throw new ValueError(op, `${arg}[${i}]`, `expected a finite number >= 0, got ${String(x)}`);
-  });
-}
-
-/**
- * @internal Converts, validates and runs a dense softmax-family loss op: labels and predictions of
- * the same shape, an integer class axis, per-class `alpha` / `gamma` of length K.
- */
-export function runDense(op: (inputs: readonly TensorLike[], attrs: DenseAttrs) => Tensor, name: string, yTrue: TensorLike, yPred: TensorLike, o: DenseOptions): Tensor {
-  const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
-  const labelSmoothing = checkUnit(o.labelSmoothing ?? 0, name, 'labelSmoothing');
-  const p = asFloat(yPred, name, 'yPred');
-  const y = asFloat(yTrue, name, 'yTrue', p);
-  const axis = normalizeClassAxis(o.axis ?? -1, p.ndim, name);
-  checkSameShape(p, y, name, 'yPred', 'yTrue');
-  const k = p.shape[axis]!;
-  if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
-  let alpha: Float64Array | null = null;
-  if (o.alpha !== undefined) {
-    alpha = perClassNonNegative(o.alpha, k, name, 'alpha');
-    if (alpha.every((a) => a === 1)) alpha = null;
-  }
-  let gamma: Float64Array | null = null;
-  if (o.gamma !== undefined) {
-    gamma = perClassNonNegative(o.gamma, k, name, 'gamma');
-    if (gamma.every((g) => g === 0)) gamma = null;
-  }
-  return op([y, p], { axis, fromLogits, labelSmoothing, alpha, gamma });
-}
-
-const categoricalCrossentropyOp = makeDenseLossOp('categoricalCrossentropy');
 
 /**
  * Keras 3 `categorical_crossentropy`: the crossentropy between one-hot (or soft) labels and
@@ -125,7 +60,7 @@ const categoricalCrossentropyOp = makeDenseLossOp('categoricalCrossentropy');
  * ```
  */
 export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: CategoricalCrossentropyOptions = {}): Tensor {
-  return runDense(categoricalCrossentropyOp, 'categoricalCrossentropy', yTrue, yPred, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing, axis: options.axis });
+  return runLoss(spec, yTrue, yPred, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing, axis: options.axis });
 }
 
 /**
@@ -177,10 +112,4 @@ export class CategoricalCrossentropy extends Loss {
   protected options(): Record<string, unknown> {
     return { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
   }
-}
-
-/** @internal An integer axis option (checked against the rank at call time). */
-export function checkAxisOption(axis: unknown, op: string): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, 'axis', `expected an integer, got ${String(axis)}`);
-  return axis;
 }

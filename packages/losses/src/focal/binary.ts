@@ -3,32 +3,13 @@
  * Keras 3 TensorFlow backend for logits) as one fused op with an analytic, NaN-free backward that
  * is differentiable again.
  */
-import { type Tensor, type TensorLike, mul } from '@focalgrad/tensor';
+import type { Tensor, TensorLike } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
-import { checkBool, checkUnit } from '../validate.js';
-import {
-  checkPerClassValues,
-  checkSameShape,
-  classCount,
-  clipBounds,
-  configValue,
-  expandTo,
-  fusedLossOp,
-  isFiniteNonNegative,
-  isFiniteNumber,
-  meanUpstream,
-  normalizeLossAxis,
-  parsePerClass,
-  prepareInputs,
-  runMeanOverAxis,
-  runMeanOverAxisGrad,
-  runTotal,
-  runTotalGrad,
-  totalScale,
-} from '../kernels/binaryCommon.js';
-import { type FocalKernelParams, focalLogits, focalParams, focalProbs } from '../kernels/binaryFocal.js';
-import { focalLogitsDerivative, focalProbsDerivative } from '../kernels/binaryFocalComposite.js';
+import { squeezeOrExpandToSameRank } from '../reduction.js';
+import { checkPerClassValues, configValue } from '../core/perClass.js';
+import { runLoss, runLossReduced } from '../core/runner.js';
+import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative, isFiniteNumber } from '../core/validate.js';
+import { binaryFocalCrossentropySpec as spec } from '../specs/binaryFocalCrossentropy.js';
 
 /**
  * Options of {@link binaryFocalCrossentropy} (Keras names in camelCase, Keras defaults).
@@ -54,34 +35,6 @@ export interface BinaryFocalCrossentropyOptions {
   /** The axis the elementwise loss is averaged over (default -1). */
   axis?: number;
 }
-
-interface BfceAttrs {
-  /** When set, the op returns `total ·` the sum of every elementwise loss (a fused reduction). */
-  readonly total: number | null;
-  readonly fromLogits: boolean;
-  readonly axis: number;
-  readonly D: number;
-  readonly P: FocalKernelParams;
-}
-
-const OP = 'binaryFocalCrossentropy';
-
-const bfceOp = fusedLossOp<BfceAttrs>({
-  name: OP,
-  forward: (yt, yp, a, d) => {
-    const fk = a.fromLogits ? focalLogits : focalProbs;
-    return a.total === null ? runMeanOverAxis(fk, yt, yp, a.axis, a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
-  },
-  gradient: (yt, yp, g, a, d) => {
-    const fk = a.fromLogits ? focalLogits : focalProbs;
-    return a.total === null ? runMeanOverAxisGrad(fk, yt, yp, g, a.axis, a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
-  },
-  composite: (yt, x, g, a) =>
-    mul(
-      a.fromLogits ? focalLogitsDerivative(yt, x, a.P) : focalProbsDerivative(yt, x, a.P),
-      a.total === null ? meanUpstream(g, a.axis, a.D) : mul(g, a.total),
-    ),
-});
 
 /**
  * The binary focal crossentropy of Lin et al. (2017) with Keras semantics, per sample:
@@ -127,35 +80,7 @@ const bfceOp = fusedLossOp<BfceAttrs>({
  * ```
  */
 export function binaryFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions = {}): Tensor {
-  return bfce(yTrue, yPred, options, undefined)!;
-}
-
-/** The function, or (with `reduction`) the Keras reduction of its per-sample values in the same op. */
-function bfce(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions, reduction: Reduction | undefined): Tensor | null {
-  const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
-  checkBool(applyClassBalancing, OP, 'applyClassBalancing');
-  checkBool(fromLogits, OP, 'fromLogits');
-  checkUnit(labelSmoothing, OP, 'labelSmoothing');
-  const [yt, yp] = prepareInputs(yTrue, yPred, OP);
-  checkSameShape(yp, yt, OP, 'yPred', 'yTrue');
-  const ax = normalizeLossAxis(axis, yp.ndim, OP);
-  const K = classCount(yp.shape);
-  const g = parsePerClass(gamma, K, OP, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
-  const a = parsePerClass(alpha, K, OP, 'alpha', isFiniteNumber, 'a finite number');
-  const C = (g.perClass || (applyClassBalancing && a.perClass)) && K > 1 ? K : 1;
-  const G = expandTo(g.values, C);
-  let wPos: Float64Array | null = null;
-  let wNeg: Float64Array | null = null;
-  if (applyClassBalancing) {
-    wPos = expandTo(a.values, C);
-    wNeg = wPos.map((v) => 1 - v);
-  }
-  const { lo, hi } = clipBounds(yp.dtype);
-  const P = focalParams(G, wPos, wNeg, labelSmoothing, lo, hi, C);
-  const D = yp.shape[ax]!;
-  const total = reduction === undefined ? null : totalScale(reduction, yp.size, D);
-  if (reduction !== undefined && total === null) return null;
-  return bfceOp([yt, yp], { total, fromLogits, axis: ax, D, P });
+  return runLoss(spec, yTrue, yPred, options);
 }
 
 /**
@@ -209,8 +134,7 @@ export class BinaryFocalCrossentropy extends Loss {
     this.gamma = configValue(gamma) as number | number[];
     this.fromLogits = checkBool(fromLogits, this.name, 'fromLogits');
     this.labelSmoothing = checkUnit(labelSmoothing, this.name, 'labelSmoothing');
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) normalizeLossAxis(axis, 1, this.name);
-    this.axis = axis;
+    this.axis = checkAxisOption(axis, this.name);
   }
 
   /**
@@ -220,7 +144,7 @@ export class BinaryFocalCrossentropy extends Loss {
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return bfce(t, p, this.fnOptions(), undefined)!;
+    return runLoss(spec, t, p, this.fnOptions());
   }
 
   /**
@@ -231,7 +155,7 @@ export class BinaryFocalCrossentropy extends Loss {
    */
   protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
-    return bfce(t, p, this.fnOptions(), this.reduction);
+    return runLossReduced(spec, t, p, this.fnOptions(), this.reduction);
   }
 
   private fnOptions(): BinaryFocalCrossentropyOptions {

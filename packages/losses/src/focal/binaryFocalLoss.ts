@@ -3,50 +3,12 @@
  * (artemmavrin/focal-loss, `src/focal_loss/_binary_focal_loss.py`) as one fused op with an
  * analytic, twice-differentiable backward.
  */
-import {
-  type Tensor,
-  type TensorLike,
-  ValueError,
-  add,
-  astype,
-  div,
-  exp,
-  log,
-  maximum,
-  mul,
-  neg,
-  notEqual,
-  pow,
-  powScalar,
-  sigmoid,
-  softplus,
-  sub,
-  where,
-} from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import type { Reduction } from '../reduction.js';
-import { checkBool, checkUnit } from '../validate.js';
-import {
-  broadcastPair,
-  checkPerClassValues,
-  classCount,
-  configValue,
-  EPSILON,
-  expandTo,
-  fusedLossOp,
-  geMask,
-  isFiniteNonNegative,
-  parsePerClass,
-  prepareInputs,
-  runElementwise,
-  runElementwiseGrad,
-  runTotal,
-  runTotalGrad,
-  smoothLabels,
-  totalScale,
-} from '../kernels/binaryCommon.js';
-import { type FlKernelParams, flLogits, flParams, flProbs } from '../kernels/binaryFocalLoss.js';
-import { isUniform, perClassTensor } from '../kernels/binaryFocalComposite.js';
+import { checkPerClassValues, configValue } from '../core/perClass.js';
+import { runLoss, runLossReduced } from '../core/runner.js';
+import { checkBool, checkUnit, isFiniteNonNegative } from '../core/validate.js';
+import { binaryFocalLossSpec as spec } from '../specs/binaryFocalLoss.js';
 
 /**
  * Options of {@link binaryFocalLoss} (the package's names in camelCase). `gamma` is required, as
@@ -72,77 +34,6 @@ export interface BinaryFocalLossOptions {
    */
   labelSmoothing?: number | null;
 }
-
-interface FlAttrs {
-  /** When set, the op returns `total ·` the sum of the elementwise losses (a fused reduction). */
-  readonly total: number | null;
-  readonly fromLogits: boolean;
-  readonly P: FlKernelParams;
-}
-
-const OP = 'binaryFocalLoss';
-
-function pw(x: Tensor, G: Float64Array): Tensor {
-  return isUniform(G) ? powScalar(x, G[0]!) : pow(x, perClassTensor(G, x.dtype));
-}
-
-/** The probability-path derivative, with the clamped bases (>= eps) everywhere. */
-function flProbsDerivative(yt: Tensor, p: Tensor, P: FlKernelParams): Tensor {
-  const dt = p.dtype;
-  const q = sub(1, p);
-  const pc = maximum(p, P.eps);
-  const qc = maximum(q, P.eps);
-  const dp = geMask(p, P.eps);
-  const dq = neg(geMask(q, P.eps));
-  const G = P.gamma;
-  const Gt = perClassTensor(G, dt);
-  const Gm1 = G.map((g) => g - 1);
-  const PW = perClassTensor(P.posWeight, dt);
-  // d/dp [-pw q^γ log p] and d/dp [-p^γ log q]
-  const dpos = neg(mul(PW, add(mul(mul(mul(Gt, pw(qc, Gm1)), dq), log(pc)), div(mul(pw(qc, G), dp), pc))));
-  const dneg = neg(add(mul(mul(mul(Gt, pw(pc, Gm1)), dp), log(qc)), div(mul(pw(pc, G), dq), qc)));
-  if (!P.smooth) return where(notEqual(yt, 0), dpos, dneg);
-  const ys = smoothLabels(yt, P.smoothA, P.smoothB);
-  return add(mul(ys, dpos), mul(sub(1, ys), dneg));
-}
-
-/** The logit-path derivative; powers of σ(±x) in log space, `σ(−x)^γ = exp(−γ·softplus(x))`. */
-function flLogitsDerivative(yt: Tensor, x: Tensor, P: FlKernelParams): Tensor {
-  const dt = x.dtype;
-  const s = sigmoid(x);
-  const sb = sigmoid(neg(x));
-  const spp = softplus(x);
-  const spn = softplus(neg(x));
-  const Gt = perClassTensor(P.gamma, dt);
-  const PW = perClassTensor(P.posWeight, dt);
-  const mPos = exp(mul(neg(Gt), spp));
-  const mNeg = exp(mul(neg(Gt), spn));
-  if (!P.smooth) {
-    const ym = sub(1, yt);
-    const ce = add(mul(ym, spp), mul(mul(PW, yt), spn));
-    const dce = sub(mul(ym, s), mul(mul(PW, yt), sb));
-    const dPos = mul(mPos, sub(dce, mul(mul(Gt, s), ce)));
-    const dNeg = mul(mNeg, add(dce, mul(mul(Gt, sb), ce)));
-    return where(notEqual(yt, 0), dPos, dNeg);
-  }
-  const ys = smoothLabels(yt, P.smoothA, P.smoothB);
-  const a = mul(mul(PW, ys), mPos);
-  const b = mul(sub(1, ys), mNeg);
-  return add(neg(mul(a, add(mul(mul(Gt, s), spn), sb))), mul(b, add(mul(mul(Gt, sb), spp), s)));
-}
-
-const flOp = fusedLossOp<FlAttrs>({
-  name: OP,
-  forward: (yt, yp, a, d) => {
-    const fk = a.fromLogits ? flLogits : flProbs;
-    return a.total === null ? runElementwise(fk, yt, yp, 'none', a.P, d) : runTotal(fk, yt, yp, a.total, a.P, d);
-  },
-  gradient: (yt, yp, g, a, d) => {
-    const fk = a.fromLogits ? flLogits : flProbs;
-    return a.total === null ? runElementwiseGrad(fk, yt, yp, g, 'none', a.P, d) : runTotalGrad(fk, yt, yp, g, a.total, a.P, d);
-  },
-  composite: (yt, x, g, a) => mul(a.fromLogits ? flLogitsDerivative(yt, x, a.P) : flProbsDerivative(yt, x, a.P), a.total === null ? g : mul(g, a.total)),
-});
 
 /**
  * The `focal-loss` package's binary focal loss, elementwise (no mean over any axis):
@@ -177,29 +68,7 @@ const flOp = fusedLossOp<FlAttrs>({
  * ```
  */
 export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
-  return fl(yTrue, yPred, options, undefined)!;
-}
-
-/** The function, or (with `reduction`) the reduction of its elementwise values in the same op. */
-function fl(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions, reduction: Reduction | undefined): Tensor | null {
-  const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossOptions);
-  if (gamma === undefined) throw new ValueError(OP, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
-  checkBool(fromLogits, OP, 'fromLogits');
-  if (labelSmoothing !== null && labelSmoothing !== undefined) checkUnit(labelSmoothing, OP, 'labelSmoothing');
-  let [yt, yp] = prepareInputs(yTrue, yPred, OP);
-  [yt, yp] = broadcastPair(yt, yp, OP, 'yTrue', 'yPred');
-  const K = classCount(yp.shape);
-  const g = parsePerClass(gamma, K, OP, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
-  const w = posWeight === null || posWeight === undefined
-    ? { values: Float64Array.of(1), perClass: false }
-    : parsePerClass(posWeight, K, OP, 'posWeight', isFiniteNonNegative, 'a finite number >= 0');
-  const C = (g.perClass || w.perClass) && K > 1 ? K : 1;
-  const eps = yp.dtype === 'float32' ? Math.fround(EPSILON) : EPSILON;
-  const P = flParams(expandTo(g.values, C), expandTo(w.values, C), labelSmoothing ?? null, eps, C);
-  // Elementwise values: 'sum' sums them, the other reductions average them.
-  const total = reduction === undefined ? null : totalScale(reduction, yp.size, 1);
-  if (reduction !== undefined && total === null) return null;
-  return flOp([yt.dtype === yp.dtype ? yt : astype(yt, yp.dtype), yp], { total, fromLogits, P });
+  return runLoss(spec, yTrue, yPred, options);
 }
 
 /**
@@ -254,7 +123,7 @@ export class BinaryFocalLoss extends Loss {
    * @param yPred - predictions.
    */
   compute(yTrue: Tensor, yPred: Tensor): Tensor {
-    return fl(yTrue, yPred, this.fnOptions(), undefined)!;
+    return runLoss(spec, yTrue, yPred, this.fnOptions());
   }
 
   /**
@@ -263,7 +132,7 @@ export class BinaryFocalLoss extends Loss {
    * @param yPred - predictions.
    */
   protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
-    return fl(yTrue, yPred, this.fnOptions(), this.reduction);
+    return runLossReduced(spec, yTrue, yPred, this.fnOptions(), this.reduction);
   }
 
   private fnOptions(): BinaryFocalLossOptions {

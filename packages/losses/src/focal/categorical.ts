@@ -4,10 +4,11 @@
  */
 import type { Tensor, TensorLike } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { checkBool, checkUnit } from '../validate.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
-import { makeDenseLossOp } from '../kernels/softmaxDense.js';
-import { checkAxisOption, checkPerClassShape, runDense } from '../crossentropy/categorical.js';
+import { checkPerClassValues, configValue } from '../core/perClass.js';
+import { runLoss } from '../core/runner.js';
+import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative } from '../core/validate.js';
+import { categoricalFocalCrossentropySpec as spec } from '../specs/categoricalFocalCrossentropy.js';
 
 /**
  * Options of {@link categoricalFocalCrossentropy} and {@link CategoricalFocalCrossentropy} (Keras
@@ -45,8 +46,6 @@ export interface CategoricalFocalCrossentropyOptions {
   axis?: number;
 }
 
-const categoricalFocalCrossentropyOp = makeDenseLossOp('categoricalFocalCrossentropy');
-
 /**
  * Keras 3 `categorical_focal_crossentropy`: the α-balanced focal crossentropy for one-hot (or soft)
  * labels, one value per sample:
@@ -66,8 +65,9 @@ const categoricalFocalCrossentropyOp = makeDenseLossOp('categoricalFocalCrossent
  *   `α·(z_max − z_y)` for a confidently wrong row) and the gradient stays `±α`. Away from
  *   saturation (all probabilities in `[1e-7, 1 − 1e-7]`) the two agree to rounding.
  *
- * The gradient is fused and analytic; from logits it uses the factoring of field notes §E1
- * (`A (e_k − q)` with `q` the softmax of the other logits), so it is finite for every finite input,
+ * The gradient is fused and analytic; from logits each class's term is factored as
+ * `A (e_k − q)` with `q` the softmax of the other logits — the `(1 − p)^(γ−1)` of the naive
+ * derivative cancels against `∂p/∂z` — so it is finite for every finite input,
  * any γ ≥ 0 (γ = 0 is the constant factor 1, 0 < γ < 1 is fine at `p = 1`) and soft labels.
  * Differentiable twice, with finite second derivatives at saturation too. `yTrue` is a constant
  * (no gradient).
@@ -89,7 +89,7 @@ const categoricalFocalCrossentropyOp = makeDenseLossOp('categoricalFocalCrossent
  * ```
  */
 export function categoricalFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: CategoricalFocalCrossentropyOptions = {}): Tensor {
-  return runDense(categoricalFocalCrossentropyOp, 'categoricalFocalCrossentropy', yTrue, yPred, {
+  return runLoss(spec, yTrue, yPred, {
     alpha: options.alpha ?? 0.25,
     gamma: options.gamma ?? 2,
     fromLogits: options.fromLogits,
@@ -129,10 +129,10 @@ export class CategoricalFocalCrossentropy extends Loss {
     super(options, 'categorical_focal_crossentropy');
     const alpha = options.alpha ?? 0.25;
     const gamma = options.gamma ?? 2;
-    checkPerClassShape(alpha, this.name, 'alpha');
-    checkPerClassShape(gamma, this.name, 'gamma');
-    this.alpha = typeof alpha === 'number' ? alpha : alpha.slice();
-    this.gamma = typeof gamma === 'number' ? gamma : gamma.slice();
+    checkPerClassValues(alpha, this.name, 'alpha', isFiniteNonNegative, 'a finite number >= 0');
+    checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
+    this.alpha = configValue(alpha) as number | number[];
+    this.gamma = configValue(gamma) as number | number[];
     this.fromLogits = checkBool(options.fromLogits ?? false, this.name, 'fromLogits');
     this.labelSmoothing = checkUnit(options.labelSmoothing ?? 0, this.name, 'labelSmoothing');
     this.axis = checkAxisOption(options.axis ?? -1, this.name);
@@ -166,8 +166,8 @@ export class CategoricalFocalCrossentropy extends Loss {
   /** The options reported by {@link Loss.getConfig}. */
   protected options(): Record<string, unknown> {
     return {
-      alpha: typeof this.alpha === 'number' ? this.alpha : this.alpha.slice(),
-      gamma: typeof this.gamma === 'number' ? this.gamma : this.gamma.slice(),
+      alpha: configValue(this.alpha),
+      gamma: configValue(this.gamma),
       fromLogits: this.fromLogits,
       labelSmoothing: this.labelSmoothing,
       axis: this.axis,

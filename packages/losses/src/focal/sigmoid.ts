@@ -2,23 +2,9 @@
  * torchvision's `sigmoid_focal_loss` (RetinaNet's loss, from fvcore) as one fused op with an
  * analytic, twice-differentiable backward; the reduction is fused into the same pass.
  */
-import { type Tensor, type TensorLike, ValueError, mul } from '@focalgrad/tensor';
-import {
-  type ElementwiseReduction,
-  checkSameShape,
-  classCount,
-  elementwiseUpstream,
-  expandTo,
-  fusedLossOp,
-  isFiniteNonNegative,
-  isFiniteNumber,
-  parsePerClass,
-  prepareInputs,
-  runElementwise,
-  runElementwiseGrad,
-} from '../kernels/binaryCommon.js';
-import { type FocalKernelParams, focalLogits, focalParams } from '../kernels/binaryFocal.js';
-import { focalLogitsDerivative } from '../kernels/binaryFocalComposite.js';
+import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { runLoss } from '../core/runner.js';
+import { sigmoidFocalLossSpec as spec } from '../specs/sigmoidFocalLoss.js';
 
 /**
  * Options of {@link sigmoidFocalLoss} (torchvision's names and defaults). `alpha` and `gamma` may
@@ -37,22 +23,6 @@ export interface SigmoidFocalLossOptions {
   /** `'none'` (default: elementwise), `'mean'` over all elements, or `'sum'`. */
   reduction?: 'none' | 'mean' | 'sum';
 }
-
-interface SflAttrs {
-  readonly reduction: ElementwiseReduction;
-  readonly n: number;
-  readonly P: FocalKernelParams;
-}
-
-const OP = 'sigmoidFocalLoss';
-const REDUCTIONS: readonly unknown[] = ['none', 'mean', 'sum'];
-
-const sflOp = fusedLossOp<SflAttrs>({
-  name: OP,
-  forward: (yt, yp, a, d) => runElementwise(focalLogits, yt, yp, a.reduction, a.P, d),
-  gradient: (yt, yp, g, a, d) => runElementwiseGrad(focalLogits, yt, yp, g, a.reduction, a.P, d),
-  composite: (yt, x, g, a) => mul(focalLogitsDerivative(yt, x, a.P), elementwiseUpstream(g, a.reduction, a.n)),
-});
 
 /**
  * torchvision's `sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)`: logits first,
@@ -90,23 +60,5 @@ const sflOp = fusedLossOp<SflAttrs>({
  * ```
  */
 export function sigmoidFocalLoss(inputs: TensorLike, targets: TensorLike, options: SigmoidFocalLossOptions = {}): Tensor {
-  const { alpha = 0.25, gamma = 2, reduction = 'none' } = options;
-  if (!REDUCTIONS.includes(reduction)) {
-    throw new ValueError(OP, 'reduction', `expected one of 'none', 'mean', 'sum', got ${JSON.stringify(reduction)}`);
-  }
-  const [yt, x] = prepareInputs(targets, inputs, OP, 'targets', 'inputs');
-  checkSameShape(x, yt, OP, 'inputs', 'targets');
-  const K = classCount(x.shape);
-  const g = parsePerClass(gamma, K, OP, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
-  const a = parsePerClass(alpha, K, OP, 'alpha', isFiniteNumber, 'a finite number (negative to disable the weighting)');
-  const C = (g.perClass || a.perClass) && K > 1 ? K : 1;
-  const A = expandTo(a.values, C);
-  let wPos: Float64Array | null = null;
-  let wNeg: Float64Array | null = null;
-  if (A.some((v) => v >= 0)) {
-    wPos = A.map((v) => (v >= 0 ? v : 1));
-    wNeg = A.map((v) => (v >= 0 ? 1 - v : 1));
-  }
-  const P = focalParams(expandTo(g.values, C), wPos, wNeg, 0, 0, 1, C);
-  return sflOp([yt, x], { reduction, n: x.size, P });
+  return runLoss(spec, targets, inputs, options);
 }

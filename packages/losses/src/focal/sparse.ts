@@ -4,10 +4,11 @@
  */
 import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
-import { checkBool } from '../validate.js';
-import { makeSparseLossOp } from '../kernels/softmaxSparse.js';
-import { checkAxisOption, checkPerClassShape } from '../crossentropy/categorical.js';
-import { callWithIgnoreMask, checkIgnoreClass, runSparse, runSparseReduced } from '../crossentropy/sparse.js';
+import { callWithIgnoreMask } from '../core/ignoreMask.js';
+import { checkPerClassValues, configValue } from '../core/perClass.js';
+import { runLoss, runLossReduced } from '../core/runner.js';
+import { checkAxisOption, checkBool, checkIgnoreClass, isFiniteNonNegative } from '../core/validate.js';
+import { sparseCategoricalFocalLossSpec as spec } from '../specs/sparseCategoricalFocalLoss.js';
 
 /**
  * Options of {@link sparseCategoricalFocalLoss} and {@link SparseCategoricalFocalLoss} (the
@@ -37,21 +38,20 @@ export interface SparseCategoricalFocalLossOptions {
   ignoreClass?: number | null;
 }
 
-const sparseCategoricalFocalLossOp = makeSparseLossOp('sparseCategoricalFocalLoss');
-
 /**
  * The `focal-loss` package's `sparse_categorical_focal_loss` (Lin et al. for integer labels), one
  * value per example: `L = w_y · (1 − p_y)^γ_y · xent`.
  *
  * - Logits (`fromLogits: true`): `xent = −log softmax(z)_y` exactly (`tf.nn.sparse_softmax_
  *   cross_entropy_with_logits`) and `p = softmax(z)`. The fused gradient is `A·(e_y − q)` with
- *   `q` the softmax of the non-target logits (field notes §E1): finite for any finite logits
+ *   `q` the softmax of the non-target logits (the `(1 − p_y)^(γ−1)` of the naive derivative
+ *   cancels against `∂p_y/∂z`): finite for any finite logits
  *   (±1e4 included) and any γ ≥ 0 (γ = 0 is the constant factor 1).
  * - Probabilities (default), exactly as `focal-loss`: `xent` is the softmax crossentropy of
  *   `log(clip(p, 1e-7, 1 − 1e-7))`, i.e. `log Σ_k clip(p_k) − log clip(p_y)` (an implicit
  *   renormalisation, so every class gets gradient), while the modulating factor uses the raw,
- *   unclipped `p_y`. Guard (focal-semantics §9.3): the base is `max(1 − p_y, 0)`, so inputs with
- *   `p_y > 1` (NaN in `focal-loss` for fractional γ) give a zero factor. For `0 < γ < 1` the
+ *   unclipped `p_y`. The base is `max(1 − p_y, 0)`, so inputs with `p_y > 1` (NaN in
+ *   `focal-loss` for fractional γ, and outside the domain of a probability) give a zero factor. For `0 < γ < 1` the
  *   derivative of `(1 − p_y)^γ` is infinite at `p_y = 1`; the gradient uses its value at the
  *   clip boundary `p_y = 1 − 1e-7` (finite), the one-sided limit the reference's clip implies.
  *
@@ -78,7 +78,7 @@ const sparseCategoricalFocalLossOp = makeSparseLossOp('sparseCategoricalFocalLos
 export function sparseCategoricalFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: SparseCategoricalFocalLossOptions): Tensor {
   const name = 'sparseCategoricalFocalLoss';
   const o = (options ?? {}) as Partial<SparseCategoricalFocalLossOptions>;
-  return runSparse(sparseCategoricalFocalLossOp, name, 'focal', yTrue, yPred, {
+  return runLoss(spec, yTrue, yPred, {
     gamma: o.gamma === undefined ? missingGamma(name) : o.gamma,
     classWeight: o.classWeight,
     fromLogits: o.fromLogits,
@@ -120,10 +120,10 @@ export class SparseCategoricalFocalLoss extends Loss {
     super(options ?? {}, 'sparse_categorical_focal_loss');
     const o = (options ?? {}) as Partial<SparseCategoricalFocalLossOptions>;
     if (o.gamma === undefined) missingGamma(this.name);
-    checkPerClassShape(o.gamma, this.name, 'gamma');
+    checkPerClassValues(o.gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
     if (o.classWeight !== undefined && o.classWeight !== null) {
       if (!Array.isArray(o.classWeight)) throw new ValueError(this.name, 'classWeight', `expected an array of numbers (one per class) or null, got ${typeof o.classWeight}`);
-      checkPerClassShape(o.classWeight, this.name, 'classWeight');
+      checkPerClassValues(o.classWeight, this.name, 'classWeight', isFiniteNonNegative, 'a finite number >= 0');
     }
     this.gamma = typeof o.gamma === 'number' ? o.gamma : o.gamma!.slice();
     this.classWeight = o.classWeight === undefined || o.classWeight === null ? null : o.classWeight.slice();
@@ -177,8 +177,7 @@ export class SparseCategoricalFocalLoss extends Loss {
    */
   protected override computeReduced(yTrue: Tensor, yPred: Tensor): Tensor | null {
     if (this.ignoreClass !== null) return null;
-    const name = 'sparseCategoricalFocalLoss';
-    return runSparseReduced(sparseCategoricalFocalLossOp, name, 'focal', yTrue, yPred, { gamma: this.gamma, classWeight: this.classWeight, fromLogits: this.fromLogits, axis: this.axis }, this.reduction);
+    return runLossReduced(spec, yTrue, yPred, { gamma: this.gamma, classWeight: this.classWeight, fromLogits: this.fromLogits, axis: this.axis }, this.reduction);
   }
 
   /** Labels are read as float64 so large integer labels survive. */

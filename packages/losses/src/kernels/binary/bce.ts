@@ -5,8 +5,8 @@
  * derivative `σ(x) − y`), from probabilities `−(y·log p_c + (1 − y)·log(1 − p_c))` with
  * `p_c = clip(p, eps, 1 − eps)` (Keras 3; derivative `(p − y)/(p(1 − p))` inside the clip range).
  */
-import type { TypedArray } from '@focalgrad/tensor';
-import { expFast, log1pUnit } from './fastmath.js';
+import { expFast, log1pUnit } from '../fastmath.js';
+import type { ElementwiseKernel } from './rows.js';
 
 /** @internal Per-call constants of the crossentropy kernels. */
 export interface BceKernelParams {
@@ -22,28 +22,11 @@ export interface BceKernelParams {
   readonly C: number;
 }
 
-/** Logits. (See `LossKernel` in `binaryCommon.ts` for the arguments.) */
-export function bceLogits(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray | null,
-  outOff: number,
-  start: number,
-  len: number,
-  _c0: number,
-  P: BceKernelParams,
-  rowLen: number,
-  outScale: number,
-  dOut: TypedArray | null,
-  dOff: number,
-  dScale: number,
-): number {
+/** Logits. */
+export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
   const A = P.smoothA;
   const B = P.smoothB;
-  let total = 0;
-  let acc = 0;
-  let rc = 0;
-  let oi = outOff;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -56,40 +39,18 @@ export function bceLogits(
       dOut[dOff + k] = (x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r) * dScale;
     }
     acc += v;
-    if (++rc === rowLen) {
-      if (out !== null) out[oi++] = acc * outScale;
-      total += acc;
-      acc = 0;
-      rc = 0;
-    }
+    if (values !== null) values[k] = v + 0;
   }
-  return total + acc;
-}
+  return acc;
+};
 
 /** Probabilities (clipped). */
-export function bceProbs(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray | null,
-  outOff: number,
-  start: number,
-  len: number,
-  _c0: number,
-  P: BceKernelParams,
-  rowLen: number,
-  outScale: number,
-  dOut: TypedArray | null,
-  dOff: number,
-  dScale: number,
-): number {
+export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
   const A = P.smoothA;
   const B = P.smoothB;
   const lo = P.lo;
   const hi = P.hi;
-  let total = 0;
-  let acc = 0;
-  let rc = 0;
-  let oi = outOff;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]! * A + B;
@@ -97,12 +58,7 @@ export function bceProbs(
     const v = -(y * Math.log(pc) + (1 - y) * Math.log1p(-pc));
     if (dOut !== null) dOut[dOff + k] = p >= lo && p <= hi ? ((p - y) / (p * (1 - p))) * dScale : 0;
     acc += v;
-    if (++rc === rowLen) {
-      if (out !== null) out[oi++] = acc * outScale;
-      total += acc;
-      acc = 0;
-      rc = 0;
-    }
+    if (values !== null) values[k] = v + 0;
   }
-  return total + acc;
-}
+  return acc;
+};

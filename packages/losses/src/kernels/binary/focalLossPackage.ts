@@ -12,8 +12,8 @@
  * `pw·y_s·(1 − p)^γ·softplus(−x) + (1 − y_s)·p^γ·softplus(x)`. Powers of σ are formed from the
  * stably computed σ(±x), so nothing overflows.
  */
-import type { TypedArray } from '@focalgrad/tensor';
-import { expFast, log1pUnit, powG } from './fastmath.js';
+import { expFast, log1pUnit, powG } from '../fastmath.js';
+import type { ElementwiseKernel } from './rows.js';
 
 /** @internal Per-call constants of the focal-loss kernels. */
 export interface FlKernelParams {
@@ -39,22 +39,8 @@ export function flParams(gamma: Float64Array, posWeight: Float64Array, labelSmoo
   return { gamma, posWeight, smooth: labelSmoothing !== null, smoothA: 1 - ls, smoothB: 0.5 * ls, eps, C };
 }
 
-/** Probabilities, with the derivative (see `LossKernel` in `binaryCommon.ts` for the arguments). */
-export function flProbs(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray | null,
-  outOff: number,
-  start: number,
-  len: number,
-  c0: number,
-  P: FlKernelParams,
-  rowLen: number,
-  outScale: number,
-  dOut: TypedArray | null,
-  dOff: number,
-  dScale: number,
-): number {
+/** Probabilities, with the derivative. */
+export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   const G = P.gamma;
   const PW = P.posWeight;
   const eps = P.eps;
@@ -63,10 +49,7 @@ export function flProbs(
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
-  let total = 0;
-  let acc = 0;
-  let rc = 0;
-  let oi = outOff;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;
     const y = yt[start + k]!;
@@ -107,33 +90,14 @@ export function flProbs(
     }
     if (dOut !== null) dOut[dOff + k] = d * dScale;
     acc += v;
-    if (++rc === rowLen) {
-      if (out !== null) out[oi++] = acc * outScale;
-      total += acc;
-      acc = 0;
-      rc = 0;
-    }
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
-  return total + acc;
-}
+  return acc;
+};
 
 /** Logits, with the derivative (`dσ/dx = σ(x)σ(−x)` written into the powers: no base-0 power). */
-export function flLogits(
-  yt: TypedArray,
-  yp: TypedArray,
-  out: TypedArray | null,
-  outOff: number,
-  start: number,
-  len: number,
-  c0: number,
-  P: FlKernelParams,
-  rowLen: number,
-  outScale: number,
-  dOut: TypedArray | null,
-  dOff: number,
-  dScale: number,
-): number {
+export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   const G = P.gamma;
   const PW = P.posWeight;
   const smooth = P.smooth;
@@ -141,10 +105,7 @@ export function flLogits(
   const B = P.smoothB;
   const C = P.C;
   let c = c0;
-  let total = 0;
-  let acc = 0;
-  let rc = 0;
-  let oi = outOff;
+  let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]!;
@@ -189,13 +150,8 @@ export function flLogits(
       if (dOut !== null) dOut[dOff + k] = (-a * (g * s * spn + sb) + b * (g * sb * spp + s)) * dScale;
     }
     acc += v;
-    if (++rc === rowLen) {
-      if (out !== null) out[oi++] = acc * outScale;
-      total += acc;
-      acc = 0;
-      rc = 0;
-    }
+    if (values !== null) values[k] = v + 0;
     if (++c === C) c = 0;
   }
-  return total + acc;
-}
+  return acc;
+};

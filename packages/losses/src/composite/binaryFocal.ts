@@ -1,5 +1,5 @@
 /**
- * @internal The derivatives computed by the fused kernels of `binaryFocal.ts`, written again with
+ * @internal The derivatives computed by the fused kernels of `kernels/binary/focal.ts`, written again with
  * differentiable tensor ops. They are used only to differentiate a fused gradient (second and
  * higher order), so they favour NaN-free forms over speed: powers of `u = 1 − p_t` are guarded
  * with the double-`where` pattern so that a saturated element contributes exact zeros instead of
@@ -23,30 +23,27 @@ import {
   sigmoid,
   softplus,
   sub,
-  tensor,
   where,
 } from '@focalgrad/tensor';
-import { clipMask, smoothLabels } from './binaryCommon.js';
-import type { FocalKernelParams } from './binaryFocal.js';
+import { perClassConstant, uniformValue } from '../core/perClass.js';
+import type { FocalKernelParams } from '../kernels/index.js';
+import { clipMask, smoothLabels } from './terms.js';
 
-/** Whether every entry is equal (a per-class parameter that is effectively a scalar). */
-export function isUniform(v: Float64Array): boolean {
-  for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return false;
-  return true;
-}
+/** Whether every class shares one value (a per-class parameter that is effectively a scalar). */
+const isUniform = (v: Float64Array): boolean => uniformValue(v) !== null;
 
-/** A per-class constant: a scalar when uniform, else shape `[C]` (broadcast along the last axis). */
-export function perClassTensor(v: Float64Array, dtype: DType): Tensor {
-  return isUniform(v) ? tensor(v[0]!, { dtype }) : tensor(Float64Array.from(v), { dtype }, [v.length]);
+/** Per-class values along the last axis, as a constant (a scalar when uniform, else shape `[C]`). */
+export function lastAxisConstant(v: Float64Array, dtype: DType): Tensor {
+  return perClassConstant(v, dtype, 1, 0);
 }
 
 function mapped(v: Float64Array, f: (x: number) => number, dtype: DType): Tensor {
-  return perClassTensor(v.map(f), dtype);
+  return lastAxisConstant(v.map(f), dtype);
 }
 
 /** The class weight `y·α + (1 − y)·(1 − α)` (or torchvision's disabled weight 1). */
 function classWeight(y: Tensor, ym: Tensor, P: FocalKernelParams, dtype: DType): Tensor {
-  return add(mul(y, perClassTensor(P.wPos!, dtype)), mul(ym, perClassTensor(P.wNeg, dtype)));
+  return add(mul(y, lastAxisConstant(P.wPos!, dtype)), mul(ym, lastAxisConstant(P.wNeg, dtype)));
 }
 
 /** `d/dx [w · u^γ · bce]` from logits (see `focalLogits`). */
@@ -70,7 +67,7 @@ export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParam
     if (uniform && G[0] === 2) {
       d = mul(u, add(mul(u, ds), mul(mul(mul(ss, oneM2y), bce), 2)));
     } else {
-      const Gt = perClassTensor(G, dt);
+      const Gt = lastAxisConstant(G, dt);
       const pos = greater(u, 0);
       const uSafe = where(pos, u, 1);
       // u^γ, with 0^0 = 1 and 0^γ = 0 taken from constants where u = 0.
@@ -116,7 +113,7 @@ export function focalProbsDerivative(yt: Tensor, p: Tensor, P: FocalKernelParams
       const f = where(isZero, 1, where(pos, pow(where(pos, u, 1), mapped(G, (g) => (g === 0 ? 1 : g), dt)), 0));
       const ub = maximum(u, mapped(G, (g) => (g > 0 && g < 1 ? P.lo : -Infinity), dt));
       const df = where(isZero, 0, pow(ub, mapped(G, (g) => (g === 0 ? 1 : g - 1), dt)));
-      d = add(mul(f, dbce), mul(mul(mul(perClassTensor(G, dt), df), oneM2y), bce));
+      d = add(mul(f, dbce), mul(mul(mul(lastAxisConstant(G, dt), df), oneM2y), bce));
     }
   }
   return P.wPos === null ? d : mul(d, classWeight(y, ym, P, dt));

@@ -1,0 +1,47 @@
+/**
+ * @internal The dense-label softmax losses (Keras categorical and categorical focal
+ * crossentropy) as specs: one set of checks, the dense kernel and its composite; the losses differ
+ * in their options only.
+ */
+import { ShapeError, type TensorLike } from '@focalgrad/tensor';
+import { asFloat } from '../core/inputs.js';
+import { defineLossOp } from '../core/lossOp.js';
+import { classFactor } from '../core/perClass.js';
+import type { LossSpec } from '../core/runner.js';
+import { checkBool, checkSameShape, checkUnit, normalizeAxis } from '../core/validate.js';
+import { denseGradComposite } from '../composite/dense.js';
+import { type DenseAttrs, lossKernels } from '../kernels/index.js';
+
+/** @internal The options a dense softmax loss resolves to (defaults already applied). */
+export interface DenseOptions {
+  fromLogits?: unknown;
+  labelSmoothing?: unknown;
+  axis?: unknown;
+  alpha?: unknown;
+  gamma?: unknown;
+}
+
+/** @internal The spec of a dense softmax loss named `name`. */
+export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
+  return {
+    name,
+    prepare(yTrue: TensorLike, yPred: TensorLike, o: DenseOptions) {
+      const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
+      const labelSmoothing = checkUnit(o.labelSmoothing ?? 0, name, 'labelSmoothing');
+      const p = asFloat(yPred, name, 'yPred');
+      const y = asFloat(yTrue, name, 'yTrue', p);
+      const axis = normalizeAxis(o.axis ?? -1, p.ndim, name, 'class');
+      checkSameShape(p, y, name, 'yPred', 'yTrue', 'softmax');
+      const k = p.shape[axis]!;
+      if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
+      const alpha = o.alpha === undefined ? null : classFactor(o.alpha, k, name, 'alpha', 1);
+      const gamma = o.gamma === undefined ? null : classFactor(o.gamma, k, name, 'gamma', 0);
+      return { inputs: [y, p], attrs: { axis, reduceBy: null, fromLogits, labelSmoothing, alpha, gamma } };
+    },
+    op: defineLossOp<DenseAttrs>({
+      name,
+      forward: (y, x, a, d) => lossKernels.dense(y, x, a, name, d),
+      composite: (y, x, g, a) => denseGradComposite(y, x, g, a),
+    }),
+  };
+}
