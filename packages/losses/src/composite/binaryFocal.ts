@@ -8,7 +8,11 @@
 import {
   type DType,
   type Tensor,
+  abs,
   add,
+  equal,
+  logSigmoid,
+  logicalOr,
   clip,
   div,
   exp,
@@ -46,6 +50,23 @@ function classWeight(y: Tensor, ym: Tensor, P: FocalKernelParams, dtype: DType):
   return add(mul(y, lastAxisConstant(P.wPos!, dtype)), mul(ym, lastAxisConstant(P.wNeg, dtype)));
 }
 
+/**
+ * `log u = log(y·σ(−x) + (1 − y)·σ(x))`, finite and smooth for every finite logit: a plain
+ * mixture of log-sigmoids for hard labels, a log-sum-exp of the two terms for soft ones (each
+ * branch evaluated at a harmless stand-in label where the other is selected).
+ */
+function logOneMinusPt(y: Tensor, ym: Tensor, x: Tensor): Tensor {
+  const ls = logSigmoid(x);
+  const lsb = logSigmoid(neg(x));
+  const hard = logicalOr(equal(y, 0), equal(y, 1));
+  const logHard = add(mul(y, lsb), mul(ym, ls));
+  const ySoft = where(hard, 0.5, y);
+  const a = add(log(ySoft), lsb);
+  const b = add(log(sub(1, ySoft)), ls);
+  const logSoft = add(maximum(a, b), log1p(exp(neg(abs(sub(a, b))))));
+  return where(hard, logHard, logSoft);
+}
+
 /** `d/dx [w · u^γ · bce]` from logits (see `focalLogits`). */
 export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParams): Tensor {
   const dt = x.dtype;
@@ -68,11 +89,11 @@ export function focalLogitsDerivative(yt: Tensor, x: Tensor, P: FocalKernelParam
       d = mul(u, add(mul(u, ds), mul(mul(mul(ss, oneM2y), bce), 2)));
     } else {
       const Gt = lastAxisConstant(G, dt);
-      const pos = greater(u, 0);
-      const uSafe = where(pos, u, 1);
-      // u^γ, with 0^0 = 1 and 0^γ = 0 taken from constants where u = 0.
-      const f = where(pos, exp(mul(Gt, log(uSafe))), mapped(G, (g) => (g === 0 ? 1 : 0), dt));
-      const ratio = where(pos, div(ss, uSafe), 0); // σ(x)σ(−x)/u ∈ [0, 1]
+      // Everything in log space: u = 1 − p_t underflows at saturation (|x| > 745 in float64, 104
+      // in float32), and any quotient by u — or its derivative's 1/u² — then gives 0/0.
+      const logU = logOneMinusPt(y, ym, x);
+      const f = exp(mul(Gt, logU)); // u^γ, 0^0 = 1 included
+      const ratio = exp(sub(add(logSigmoid(x), logSigmoid(neg(x))), logU)); // σ(x)σ(−x)/u ∈ [0, 1]
       d = add(mul(f, ds), mul(mul(mul(mul(Gt, f), ratio), oneM2y), bce));
     }
   }
