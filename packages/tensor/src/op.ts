@@ -172,7 +172,8 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
     } finally {
       setGradEnabled(prev);
     }
-    if (!(out instanceof Tensor)) {
+    // A property test, not instanceof: this runs on every op call.
+    if (typeof (out as Tensor | null)?.shape !== 'object') {
       const got = out === null ? 'null' : typeof out === 'object' ? 'an object that is not a Tensor' : `${typeof out} ${String(out)}`;
       throw new ValueError(spec.name, 'forward', `returned ${got}, expected a Tensor`);
     }
@@ -180,13 +181,24 @@ export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
       // A forward that returned one of its inputs (or a view sharing its node) must not be re-used
       // as the output record: wrap it so this op gets its own node.
       if (out.node !== null || inputs.includes(out)) out = shallowCopy(out);
-      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved, versions: inputs.map((t) => versionOf(t.data)) };
-      if (isAnomalyEnabled()) out.node.creationSite = creationSite();
+      const versions = new Array<number>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) versions[i] = leafVersion(inputs[i]!);
+      // One object shape for every node (creationSite always present), so property reads stay monomorphic.
+      out.node = { op: spec as OpSpec<any>, inputs, attrs, released: false, saved: ctx.saved, versions, creationSite: isAnomalyEnabled() ? creationSite() : undefined };
       out.requiresGrad = true;
     }
     return out;
   };
   return Object.assign(apply, { spec }) as Op<A>;
+}
+
+/**
+ * The version of a leaf input, or −1 (not tracked) for an op's output. Only leaves are written in
+ * place (parameters, buffers, data), and a view of a leaf is made by an op that records the leaf
+ * itself, so checking leaves catches every in-place change that could reach a gradient.
+ */
+function leafVersion(t: Tensor): number {
+  return t.node === null ? versionOf(t.data) : -1;
 }
 
 function convertInputs(raw: readonly TensorLike[]): Tensor[] {

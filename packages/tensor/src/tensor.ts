@@ -81,10 +81,10 @@ export interface GraphNode {
   released: boolean;
   /** The residual the forward kept for its backward (see `ForwardContext.save`), if any. */
   saved: unknown;
-  /** Each input's {@link Tensor.version} when the op ran; backward checks them. */
+  /** Each leaf input's {@link Tensor.version} when the op ran (−1 for other inputs); backward checks them. */
   readonly versions: readonly number[];
   /** Where the op was created, recorded in anomaly mode (see `detectAnomaly`). */
-  creationSite?: string;
+  creationSite: string | undefined;
 }
 
 /**

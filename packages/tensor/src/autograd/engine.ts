@@ -3,6 +3,7 @@
  * (accumulate into leaves' `.grad`) and the functional transforms (return gradients of chosen
  * tensors). Broadcast gradients are summed to their input's shape here, once, for every op.
  */
+import type { TypedArray } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -141,8 +142,10 @@ export function runBackward(
       }
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i]!;
+        const then = node.versions[i]!;
+        if (then < 0) continue;
         const now = versionOf(x.data);
-        if (now !== node.versions[i]) {
+        if (now !== then) {
           throw new ValueError(
             node.op.name,
             'backward',
@@ -189,16 +192,16 @@ export function runBackward(
     if (targets) return targets.map((x) => grads.get(x) ?? null);
     // Rules may hand the same tensor to several inputs (add returns [g, g]); give each leaf a .grad
     // of its own so that editing one never changes another.
-    // Views (reshape, identity) share their buffer, so compare buffers, not tensors; the caller's
+    // Views (reshape, identity) share their storage, so compare storage, not tensors; the caller's
     // seeds and roots count as taken.
-    const given = new Set<ArrayBufferLike>();
-    for (const r of [...roots, ...seeds]) given.add(r.data.buffer);
+    const given = new Set<TypedArray>();
+    for (const r of [...roots, ...seeds]) given.add(r.data);
     for (const t of order) {
       if (t.node !== null || !t.requiresGrad) continue;
       let g = grads.get(t);
       if (g === undefined) continue;
-      if (given.has(g.data.buffer)) g = clone(g);
-      given.add(g.data.buffer);
+      if (given.has(g.data)) g = clone(g);
+      given.add(g.data);
       t.grad = t.grad === null ? g : add(t.grad, g);
     }
     return undefined;
