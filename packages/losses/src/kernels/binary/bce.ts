@@ -7,6 +7,7 @@
  */
 import { expFast, log1pUnit } from '../fastmath.js';
 import type { ElementwiseKernel } from './rows.js';
+import { sigmoidAt, sigmoidAtNeg, softplusAt, softplusAtNeg } from './logistic.js';
 
 /** @internal Per-call constants of the crossentropy kernels. */
 export interface BceKernelParams {
@@ -24,19 +25,17 @@ export interface BceKernelParams {
 
 /** Logits. */
 export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
-  const A = P.smoothA;
-  const B = P.smoothB;
+  const { smoothA: A, smoothB: B } = P;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const x = yp[start + k]!;
     const y = yt[start + k]! * A + B;
     const e = expFast(-Math.abs(x));
     const l = log1pUnit(e);
-    // softplus(x) = max(x, 0) + l, softplus(-x) = max(-x, 0) + l
-    const v = x >= 0 ? y * l + (1 - y) * (x + l) : y * (l - x) + (1 - y) * l;
+    const v = y * softplusAtNeg(x, l) + (1 - y) * softplusAt(x, l);
     if (dOut !== null) {
       const r = 1 / (1 + e);
-      dOut[dOff + k] = (x >= 0 ? (1 - y) * r - y * (e * r) : (1 - y) * (e * r) - y * r) * dScale;
+      dOut[dOff + k] = ((1 - y) * sigmoidAt(x, e, r) - y * sigmoidAtNeg(x, e, r)) * dScale; // σ(x) − y
     }
     acc += v;
     if (values !== null) values[k] = v + 0;
@@ -46,10 +45,7 @@ export const bceLogits: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, 
 
 /** Probabilities (clipped). */
 export const bceProbs: ElementwiseKernel<BceKernelParams> = (yt, yp, P, start, len, _c0, acc0, values, dOut, dOff, dScale) => {
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const lo = P.lo;
-  const hi = P.hi;
+  const { smoothA: A, smoothB: B, lo, hi } = P;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {
     const p = yp[start + k]!;

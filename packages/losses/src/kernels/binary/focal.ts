@@ -14,6 +14,7 @@
  */
 import { expFast, log1pUnit, powG } from '../fastmath.js';
 import type { ElementwiseKernel } from './rows.js';
+import { sigmoidAt, sigmoidAtNeg, softplusAt, softplusAtNeg } from './logistic.js';
 import { focalLogitsScalar } from './focalStaged.js';
 
 /** @internal Per-call constants of the focal kernels. */
@@ -49,15 +50,23 @@ export function focalParams(
   return { gamma, wPos, wNeg: wNeg ?? new Float64Array(C), smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C };
 }
 
+/**
+ * `d/dx` of `u^γ · bce` (before the weight): `u^γ·(σ(x) − y) + γ·u^γ·(σ(x)σ(−x)/u)·(1 − 2y)·bce`,
+ * with `f = u^γ`, `s = σ(x)`, `sb = σ(−x)`; γ = 2 and γ = 0 by multiplication. Where σ(x)σ(−x)
+ * underflows to 0 the second term is its limit, 0 (and `u` may be 0 there).
+ */
+export function focalLogitDerivative(g: number, f: number, u: number, s: number, sb: number, y: number, bce: number): number {
+  const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
+  if (g === 2) return u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce);
+  if (g === 0) return ds;
+  const ss = s * sb;
+  return f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
+}
+
 /** Logits: `w · u^γ · bce` with the unclipped BCE with logits, and `d/dx` into `dOut`. */
 export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
   if (P.C === 1) return focalLogitsScalar(yt, yp, P, start, len, acc0, values, dOut, dOff, dScale);
-  const G = P.gamma;
-  const WP = P.wPos;
-  const WN = P.wNeg;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const C = P.C;
+  const { gamma: G, wPos: WP, wNeg: WN, smoothA: A, smoothB: B, C } = P;
   let c = c0;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {
@@ -66,21 +75,10 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
     const e = expFast(-Math.abs(x));
     const l = log1pUnit(e);
     const r = 1 / (1 + e);
-    let s: number;
-    let sb: number;
-    let spp: number;
-    let spn: number;
-    if (x >= 0) {
-      s = r;
-      sb = e * r;
-      spp = x + l;
-      spn = l;
-    } else {
-      s = e * r;
-      sb = r;
-      spp = l;
-      spn = l - x;
-    }
+    const s = sigmoidAt(x, e, r);
+    const sb = sigmoidAtNeg(x, e, r);
+    const spp = softplusAt(x, l);
+    const spn = softplusAtNeg(x, l);
     const bce = y * spn + (1 - y) * spp;
     const u = y * sb + (1 - y) * s;
     const g = G[c]!;
@@ -88,17 +86,7 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
     const w = WP === null ? 1 : y * WP[c]! + (1 - y) * WN[c]!;
     const v = f * bce * w;
     if (dOut !== null) {
-      const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
-      let d: number;
-      if (g === 2) {
-        d = u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce);
-      } else if (g === 0) {
-        d = ds;
-      } else {
-        const ss = s * sb;
-        d = f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
-      }
-      dOut[dOff + k] = d * w * dScale;
+      dOut[dOff + k] = focalLogitDerivative(g, f, u, s, sb, y, bce) * w * dScale;
     }
     acc += v;
     if (values !== null) values[k] = v + 0;
@@ -115,14 +103,7 @@ export const focalLogits: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, sta
  * boundary, so the gradient stays finite.
  */
 export const focalProbs: ElementwiseKernel<FocalKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
-  const G = P.gamma;
-  const WP = P.wPos;
-  const WN = P.wNeg;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const lo = P.lo;
-  const hi = P.hi;
-  const C = P.C;
+  const { gamma: G, wPos: WP, wNeg: WN, smoothA: A, smoothB: B, lo, hi, C } = P;
   let c = c0;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {

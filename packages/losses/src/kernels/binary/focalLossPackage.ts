@@ -14,6 +14,7 @@
  */
 import { expFast, log1pUnit, powG } from '../fastmath.js';
 import type { ElementwiseKernel } from './rows.js';
+import { sigmoidAt, sigmoidAtNeg, softplusAt, softplusAtNeg } from './logistic.js';
 
 /** @internal Per-call constants of the focal-loss kernels. */
 export interface FlKernelParams {
@@ -41,13 +42,7 @@ export function flParams(gamma: Float64Array, posWeight: Float64Array, labelSmoo
 
 /** Probabilities, with the derivative. */
 export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
-  const G = P.gamma;
-  const PW = P.posWeight;
-  const eps = P.eps;
-  const smooth = P.smooth;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const C = P.C;
+  const { gamma: G, posWeight: PW, eps, smooth, smoothA: A, smoothB: B, C } = P;
   let c = c0;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {
@@ -98,12 +93,7 @@ export const flProbs: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len
 
 /** Logits, with the derivative (`dσ/dx = σ(x)σ(−x)` written into the powers: no base-0 power). */
 export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, len, c0, acc0, values, dOut, dOff, dScale) => {
-  const G = P.gamma;
-  const PW = P.posWeight;
-  const smooth = P.smooth;
-  const A = P.smoothA;
-  const B = P.smoothB;
-  const C = P.C;
+  const { gamma: G, posWeight: PW, smooth, smoothA: A, smoothB: B, C } = P;
   let c = c0;
   let acc = +acc0;
   for (let k = 0; k < len; k++) {
@@ -112,21 +102,10 @@ export const flLogits: ElementwiseKernel<FlKernelParams> = (yt, yp, P, start, le
     const e = expFast(-Math.abs(x));
     const l = log1pUnit(e);
     const r = 1 / (1 + e);
-    let s: number;
-    let sb: number;
-    let spp: number;
-    let spn: number;
-    if (x >= 0) {
-      s = r;
-      sb = e * r;
-      spp = x + l;
-      spn = l;
-    } else {
-      s = e * r;
-      sb = r;
-      spp = l;
-      spn = l - x;
-    }
+    const s = sigmoidAt(x, e, r);
+    const sb = sigmoidAtNeg(x, e, r);
+    const spp = softplusAt(x, l);
+    const spn = softplusAtNeg(x, l);
     const g = G[c]!;
     const pw = PW[c]!;
     let v: number;

@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '@focalgrad/tensor';
 import { expFast, expFast32, log1pUnit, log1pUnit32, powG } from '../fastmath.js';
-import type { FocalKernelParams } from './focal.js';
+import { type FocalKernelParams, focalLogitDerivative } from './focal.js';
 
 /** Elements per stage of {@link focalLogitsScalar}. */
 const STAGE = 256;
@@ -137,17 +137,7 @@ export function focalLogitsScalar(
       acc += v;
       if (values !== null) values[s0 + j] = v + 0;
       if (dOut !== null) {
-        const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
-        let d: number;
-        if (g2) {
-          d = u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce);
-        } else if (g === 0) {
-          d = ds;
-        } else {
-          const ss = s * sb;
-          d = f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
-        }
-        dOut[dOff + s0 + j] = d * w * sc;
+        dOut[dOff + s0 + j] = focalLogitDerivative(g, f, u, s, sb, y, bce) * w * sc;
       }
     }
   }
