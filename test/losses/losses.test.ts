@@ -8,18 +8,21 @@ import {
   CategoricalCrossentropy,
   CategoricalFocalCrossentropy,
   SparseCategoricalCrossentropy,
+  PolyLoss,
   SparseCategoricalFocalLoss,
   binaryCrossentropy,
   binaryFocalCrossentropy,
   binaryFocalLoss,
   categoricalCrossentropy,
   categoricalFocalCrossentropy,
+  polyLoss,
   sigmoidFocalLoss,
   sparseCategoricalCrossentropy,
   sparseCategoricalFocalLoss,
 } from '@focalgrad/losses';
 import { tensor } from '@focalgrad/tensor';
 import { lossTest, oneHotProbabilities, refCce, refCfce, refScce, refSparseFocal, saturatedLogits, saturatedProbabilities } from './harness.js';
+import { refPoly } from './references.js';
 
 // Binary inputs: labels (hard and soft), logits and probabilities away from the clip.
 const Y2 = [[0, 1, 1], [1, 0, 0.3]];
@@ -46,6 +49,11 @@ const KCP = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]];
 // focal-loss sparse_categorical_focal_loss docstring (an executed doctest).
 const FSL = [0, 1, 2];
 const FSP = [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.2, 0.2, 0.6]];
+// optax losses/_classification_test.py, PolyLossTest: one soft-label row (test_scalar) and two rows (test_batched).
+const OPY = [0.1, 0.15, 0.2, 0.25, 0.3];
+const OPX = [0.14, 1.456, 2.356, -0.124, -2.47];
+const OBY = [[1, 0, 0], [0, 0.8, 0.2]];
+const OBX = [[4, 2, 1], [0, 5, 1]];
 const int32 = (v: number[]) => tensor(v, { dtype: 'int32' });
 
 lossTest({ name: 'binaryCrossentropy, probabilities', loss: (t, p) => binaryCrossentropy(t, p), yTrue: Y2, yPred: P2, references: [{ yTrue: KY, yPred: KP, printed: ['0.916', '0.714'] }], saturated: saturatedProbabilities([2, 3]) });
@@ -75,3 +83,10 @@ lossTest({ name: 'SparseCategoricalCrossentropy class, logits (fused mean)', los
 lossTest({ name: 'sparseCategoricalFocalLoss, probabilities', loss: (t, p) => sparseCategoricalFocalLoss(t, p, { gamma: 2 }), yTrue: int32(FSL), yPred: SP, references: [{ yPred: FSP, printed: ['0.009', '0.032', '0.082'] }], saturated: oneHotProbabilities(3, 3) });
 lossTest({ name: 'sparseCategoricalFocalLoss, logits, γ and weights per class', loss: (t, p) => sparseCategoricalFocalLoss(t, p, { gamma: [2, 0.5, 0], classWeight: [1, 2, 0.5], fromLogits: true }), yTrue: int32(SL), yPred: SX, references: [{ expected: refSparseFocal(SL, SX, { gamma: [2, 0.5, 0], classWeight: [1, 2, 0.5], fromLogits: true }) }], saturated: saturatedLogits([3, 3]) });
 lossTest({ name: 'SparseCategoricalFocalLoss class (fused mean)', loss: (t, p) => new SparseCategoricalFocalLoss({ gamma: 2 }).call(t, p), yTrue: int32(FSL), yPred: SP, references: [{ yPred: FSP, dtype: 'float32', printed: ['0.040919524'] }], saturated: oneHotProbabilities(3, 3) });
+// optax PolyLossTest (atol 1e-4 there: the printed digits here).
+lossTest({ name: 'polyLoss, logits, ε = 2', loss: (t, p) => polyLoss(t, p, { epsilon: 2, fromLogits: true }), yTrue: SY, yPred: SX, references: [{ yTrue: OBY, yPred: OBX, printed: ['0.4823', '1.2567'] }, { yTrue: OPY, yPred: OPX, printed: ['4.5317'] }, { yTrue: OBY, yPred: OBX, expected: refPoly(OBY, OBX, { epsilon: 2, fromLogits: true }) }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'polyLoss, logits, ε = −1 (optax)', loss: (t, p) => polyLoss(t, p, { epsilon: -1, fromLogits: true }), yTrue: SY, yPred: SX, references: [{ yTrue: OPY, yPred: OPX, printed: ['2.0827'] }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'polyLoss, logits, ε = 5.45, smoothing', loss: (t, p) => polyLoss(t, p, { epsilon: 5.45, fromLogits: true, labelSmoothing: 0.1 }), yTrue: SY, yPred: SX, references: [{ expected: refPoly(SY, SX, { epsilon: 5.45, fromLogits: true, labelSmoothing: 0.1 }) }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'polyLoss over focal, logits, α and γ per class', loss: (t, p) => polyLoss(t, p, { epsilon: -1, gamma: [2, 0.5, 0], alpha: [0.25, 0.5, 1], fromLogits: true }), yTrue: SY, yPred: SX, references: [{ expected: refPoly(SY, SX, { epsilon: -1, gamma: [2, 0.5, 0], alpha: [0.25, 0.5, 1], fromLogits: true }) }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'polyLoss over focal, probabilities, γ = 0.5', loss: (t, p) => polyLoss(t, p, { epsilon: 1, gamma: 0.5 }), yTrue: SY, yPred: SP, references: [{ expected: refPoly(SY, SP, { epsilon: 1, gamma: 0.5 }) }], saturated: oneHotProbabilities(3, 3) });
+lossTest({ name: 'PolyLoss class, logits, ε = 1', loss: (t, p) => new PolyLoss({ epsilon: 1, fromLogits: true }).call(t, p), yTrue: SY, yPred: SX, references: [{ yTrue: OBY, yPred: OBX, printed: ['0.6834'] }], saturated: saturatedLogits([3, 3]) });

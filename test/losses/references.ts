@@ -55,6 +55,24 @@ export function refCfce(yTrue: readonly (readonly number[])[], yPred: readonly (
   });
 }
 
+/**
+ * PolyLoss (Leng et al. 2022, Poly-1) per row, written from the paper's formula: the α-weighted
+ * focal crossentropy plus `ε Σ_k y'_k (1 − o_k)^(γ_k + 1)` (optax's `poly_loss_cross_entropy` for
+ * γ = 0, α = 1), with exact softmax from logits, renormalised and clipped probabilities otherwise.
+ */
+export function refPoly(yTrue: readonly (readonly number[])[], yPred: readonly (readonly number[])[], o: RefCfceOptions & { epsilon: number }): number[] {
+  const focal = refCfce(yTrue, yPred, { alpha: 1, gamma: 0, ...o });
+  return yPred.map((row, r) => {
+    const k = row.length;
+    const gamma = perClassArr(o.gamma ?? 0, k);
+    const ls = o.labelSmoothing ?? 0;
+    const p = o.fromLogits ? softmaxRow(row) : row.map((v) => clip(v / row.reduce((a, b) => a + b, 0)));
+    let poly = 0;
+    for (let j = 0; j < k; j++) poly += (yTrue[r]![j]! * (1 - ls) + ls / k) * (1 - p[j]!) ** (gamma[j]! + 1);
+    return focal[r]! + o.epsilon * poly;
+  });
+}
+
 /** Keras 3 `categorical_crossentropy` per row (= {@link refCfce} with alpha 1, gamma 0). */
 export function refCce(yTrue: readonly (readonly number[])[], yPred: readonly (readonly number[])[], fromLogits = false, labelSmoothing = 0): number[] {
   return refCfce(yTrue, yPred, { alpha: 1, gamma: 0, fromLogits, labelSmoothing });

@@ -23,6 +23,8 @@ export { sparseCategoricalCrossentropy, SparseCategoricalCrossentropy } from './
 export type { SparseCategoricalCrossentropyOptions } from './crossentropy/sparse.js';
 export { categoricalFocalCrossentropy, CategoricalFocalCrossentropy } from './focal/categorical.js';
 export type { CategoricalFocalCrossentropyOptions } from './focal/categorical.js';
+export { polyLoss, PolyLoss } from './focal/poly.js';
+export type { PolyLossOptions } from './focal/poly.js';
 export { sparseCategoricalFocalLoss, SparseCategoricalFocalLoss } from './focal/sparse.js';
 export type { SparseCategoricalFocalLossOptions } from './focal/sparse.js';
 export { alphaFromCounts } from './weights.js';

@@ -4,6 +4,7 @@
  */
 import {
   type Tensor,
+  add,
   clip,
   div,
   exp,
@@ -66,7 +67,9 @@ export function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttr
     const ok = greater(omp, 1e-12);
     const ratio = where(ok, div(lp, where(ok, omp, 1)), sub(-1, mul(omp, 0.5)));
     // B_k = α y' (1−p)^γ (γ p log p / (1−p) − 1); A_k = B_k (1 − p_k); ∂L/∂z_j = A_j − p_j (Σ B − B_j)
-    const bk = mul(wm, sub(mul(mul(p, ratio), gp), 1));
+    let bk = mul(wm, sub(mul(mul(p, ratio), gp), 1));
+    // Poly-1's B_k = −ε y' (γ + 1) p (1 − p)^γ
+    if (a.poly !== 0) bk = sub(bk, mul(mul(ys, mod === null ? p : mul(p, mod)), polyFactor(gp, a.poly)));
     const ak = mul(bk, omp);
     return mul(gk, sub(ak, mul(p, sub(sum(bk, ax, true), bk))));
   }
@@ -83,9 +86,20 @@ export function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttr
     const pg = gammaT !== null ? pow(b, gammaT) : powScalar(b, gScalar!);
     ak = mul(w, sub(mul(mul(pg1, log(o)), gp), div(pg, o)));
   }
+  if (a.poly !== 0) {
+    // Poly-1's −ε y' (γ + 1)(1 − o)^γ
+    const gp = gammaT !== null ? gammaT : gScalar!;
+    const pg = gammaT !== null ? pow(sub(1, o), gammaT) : gScalar === 0 ? null : powScalar(sub(1, o), gScalar!);
+    ak = sub(ak, mul(pg === null ? ys : mul(ys, pg), polyFactor(gp, a.poly)));
+  }
   ak = mul(ak, inRange);
   const t = sum(mul(ak, o), ax, true);
   return mul(div(gk, s), sub(ak, t));
+}
+
+/** PolyLoss's `ε (γ + 1)`, per class or one number. */
+function polyFactor(gamma: Tensor | number, epsilon: number): Tensor | number {
+  return typeof gamma === 'number' ? epsilon * (gamma + 1) : mul(add(gamma, 1), epsilon);
 }
 
 /** A constant 0/1 mask of x's shape marking each row's first arg-max along `axis`. */

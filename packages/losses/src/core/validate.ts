@@ -17,6 +17,12 @@ export function checkUnit(v: unknown, op: string, arg: string): number {
   return v;
 }
 
+/** @internal A finite number >= `min`. */
+export function checkAtLeast(v: unknown, min: number, op: string, arg: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ValueError(op, arg, `expected a finite number >= ${min}, got ${String(v)}`);
+  return v;
+}
+
 /** @internal Whether a value is a finite number. */
 export const isFiniteNumber = (x: number): boolean => Number.isFinite(x);
 /** @internal Whether a value is a finite number >= 0. */

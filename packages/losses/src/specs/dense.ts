@@ -1,6 +1,6 @@
 /**
  * @internal The dense-label softmax losses (Keras categorical and categorical focal
- * crossentropy) as specs: one set of checks, the dense kernel and its composite; the losses differ
+ * crossentropy, PolyLoss) as specs: one set of checks, the dense kernel and its composite; the losses differ
  * in their options only.
  */
 import { ShapeError, type TensorLike } from '@focalgrad/tensor';
@@ -8,7 +8,7 @@ import { asFloat } from '../core/inputs.js';
 import { defineLossOp } from '../core/lossOp.js';
 import { classFactor } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
-import { checkBool, checkSameShape, checkUnit, normalizeAxis } from '../core/validate.js';
+import { checkAtLeast, checkBool, checkSameShape, checkUnit, normalizeAxis } from '../core/validate.js';
 import { denseGradComposite } from '../composite/dense.js';
 import { type DenseAttrs, lossKernels } from '../kernels/index.js';
 
@@ -19,6 +19,8 @@ export interface DenseOptions {
   axis?: unknown;
   alpha?: unknown;
   gamma?: unknown;
+  /** PolyLoss's ε (absent: 0, no polynomial term). */
+  epsilon?: unknown;
 }
 
 /** @internal The spec of a dense softmax loss named `name`. */
@@ -35,8 +37,12 @@ export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
       const k = p.shape[axis]!;
       if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
       const alpha = o.alpha === undefined ? null : classFactor(o.alpha, k, name, 'alpha', 1);
-      const gamma = o.gamma === undefined ? null : classFactor(o.gamma, k, name, 'gamma', 0);
-      return { inputs: [y, p], attrs: { axis, reduceBy: null, fromLogits, labelSmoothing, alpha, gamma } };
+      // ε >= −1 keeps Poly-1 decreasing in p_t (Leng et al.): below it the loss rewards wrong answers.
+      const poly = o.epsilon === undefined ? 0 : checkAtLeast(o.epsilon, -1, name, 'epsilon');
+      let gamma = o.gamma === undefined ? null : classFactor(o.gamma, k, name, 'gamma', 0);
+      // The polynomial term lives in the kernel's focal branch (γ = 0 there is the plain crossentropy).
+      if (poly !== 0 && gamma === null) gamma = new Float64Array(k);
+      return { inputs: [y, p], attrs: { axis, reduceBy: null, fromLogits, labelSmoothing, alpha, gamma, poly } };
     },
     op: defineLossOp<DenseAttrs>({
       name,

@@ -11,6 +11,8 @@
  *   ∂L/∂x_j = (a_j − Σ_k a_k o_k) / s with a_k = m_k ∂L/∂o_k
  *   = m_k α_k y'_k [γ_k (1 − o_k)^(γ_k − 1) log o_k − (1 − o_k)^γ_k / o_k] and m_k = 1 where
  *   ε ≤ x_k/s ≤ 1 − ε (the clip passes the gradient, inclusive as in `tf.clip_by_value`), else 0.
+ * - PolyLoss adds ε y'_k (1 − o_k)^(γ_k + 1) per class (o = p from logits): to a_k its derivative
+ *   −ε y'_k (γ_k + 1)(1 − o_k)^γ_k, and from logits A_k += −ε y'_k (γ_k + 1) p_k (1 − p_k)^(γ_k + 1).
  * - logits z: p = softmax(z) exactly (log p_k = z_k − logsumexp z),
  *   L = Σ_k α_k y'_k (1 − p_k)^γ_k (−log p_k). With A_k = α_k y'_k (1 − p_k)^γ_k [γ_k p_k log p_k −
  *   (1 − p_k)], ∂L/∂z = Σ_k A_k (e_k − q⁽ᵏ⁾) where q⁽ᵏ⁾ is the softmax of the
@@ -41,6 +43,12 @@ export interface DenseAttrs extends LossAttrs {
   readonly alpha: Float64Array | null;
   /** One focusing parameter per class, or `null` for 0 everywhere (plain crossentropy). */
   readonly gamma: Float64Array | null;
+  /**
+   * PolyLoss's ε: adds `ε · y'_k · (1 − p_k)^(γ_k + 1)` per class (Poly-1; with γ = 0,
+   * `ε · (1 − p_t)` for one-hot labels), not weighted by α. 0 for none; `gamma` is set whenever
+   * it is not 0.
+   */
+  readonly poly: number;
 }
 
 /**
@@ -65,6 +73,7 @@ function denseKernel(
   const smooth = a.labelSmoothing !== 0;
   const alpha = a.alpha;
   const gamma = a.gamma;
+  const poly = a.poly;
   const rowStride = K * inner;
   const wantGrad = gradOut !== null;
   const ex = new Float64Array(K); // e^{z_j − m2} (logits)
@@ -139,16 +148,21 @@ function denseKernel(
               pk = ex[k]! * cm;
               omp = 1 - pk; // ≥ 1/2
             }
-            const mod = w * powG(omp, gk);
+            const pg = powG(omp, gk);
+            const mod = w * pg;
             loss -= mod * lp;
+            // Poly-1: ε y' (1 − p)^(γ+1), and its B_k = −ε y' (γ + 1) p (1 − p)^γ (A_k = B_k (1 − p)).
+            const pe = poly * yk * pg;
+            if (poly !== 0) loss += pe * omp;
             if (!wantGrad) continue;
             const br = gk * pk * lp;
+            const bPoly = -pe * (gk + 1) * pk;
             if (k === c) {
-              ac = mod * (br - omp);
+              ac = mod * (br - omp) + bPoly * omp;
               sa[k] = ac;
             } else {
-              sa[k] = mod * (br - omp);
-              const bk = mod * (br / omp - 1);
+              sa[k] = mod * (br - omp) + bPoly * omp;
+              const bk = mod * (br / omp - 1) + bPoly;
               sb[k] = bk;
               sB += bk;
             }
@@ -174,9 +188,11 @@ function denseKernel(
           const w = (alpha === null ? 1 : alpha[k]!) * yk;
           const gk = gamma === null ? 0 : gamma[k]!;
           loss -= (gk === 0 ? w : w * powG(1 - ok, gk)) * Math.log(ok);
+          if (poly !== 0) loss += poly * yk * powG(1 - ok, gk + 1);
           if (!wantGrad || !(rk >= EPSILON && rk <= 1 - EPSILON)) continue; // clipped: no gradient through o_k
-          // a_k = ∂L/∂o_k = α y' [γ (1 − o)^(γ−1) log o − (1 − o)^γ / o]
-          const ak = gk === 0 ? -w / rk : w * (gk * powG(1 - rk, gk - 1) * Math.log(rk) - powG(1 - rk, gk) / rk);
+          // a_k = ∂L/∂o_k = α y' [γ (1 − o)^(γ−1) log o − (1 − o)^γ / o] − ε y' (γ + 1)(1 − o)^γ
+          let ak = gk === 0 ? -w / rk : w * (gk * powG(1 - rk, gk - 1) * Math.log(rk) - powG(1 - rk, gk) / rk);
+          if (poly !== 0) ak -= poly * yk * (gk + 1) * powG(1 - rk, gk);
           sa[k] = ak;
           t += ak * rk;
         }
