@@ -8,6 +8,7 @@ import {
   CategoricalCrossentropy,
   CategoricalFocalCrossentropy,
   SparseCategoricalCrossentropy,
+  LogitAdjustedCrossentropy,
   PolyLoss,
   SparseCategoricalFocalLoss,
   binaryCrossentropy,
@@ -15,6 +16,7 @@ import {
   binaryFocalLoss,
   categoricalCrossentropy,
   categoricalFocalCrossentropy,
+  logitAdjustedCrossentropy,
   polyLoss,
   sigmoidFocalLoss,
   sparseCategoricalCrossentropy,
@@ -90,3 +92,9 @@ lossTest({ name: 'polyLoss, logits, ε = 5.45, smoothing', loss: (t, p) => polyL
 lossTest({ name: 'polyLoss over focal, logits, α and γ per class', loss: (t, p) => polyLoss(t, p, { epsilon: -1, gamma: [2, 0.5, 0], alpha: [0.25, 0.5, 1], fromLogits: true }), yTrue: SY, yPred: SX, references: [{ expected: refPoly(SY, SX, { epsilon: -1, gamma: [2, 0.5, 0], alpha: [0.25, 0.5, 1], fromLogits: true }) }], saturated: saturatedLogits([3, 3]) });
 lossTest({ name: 'polyLoss over focal, probabilities, γ = 0.5', loss: (t, p) => polyLoss(t, p, { epsilon: 1, gamma: 0.5 }), yTrue: SY, yPred: SP, references: [{ expected: refPoly(SY, SP, { epsilon: 1, gamma: 0.5 }) }], saturated: oneHotProbabilities(3, 3) });
 lossTest({ name: 'PolyLoss class, logits, ε = 1', loss: (t, p) => new PolyLoss({ epsilon: 1, fromLogits: true }).call(t, p), yTrue: SY, yPred: SX, references: [{ yTrue: OBY, yPred: OBX, printed: ['0.6834'] }], saturated: saturatedLogits([3, 3]) });
+// Menon et al. 2021, eq. 10: the softmax crossentropy of the logits shifted by τ·log π (Keras's crossentropy formulas on shifted logits).
+const PRIORS = [0.6, 0.3, 0.1];
+const shifted = (x: number[][], tau: number) => x.map((row) => row.map((v, k) => v + tau * Math.log(PRIORS[k]!)));
+lossTest({ name: 'logitAdjustedCrossentropy, integer labels', loss: (t, p) => logitAdjustedCrossentropy(t, p, { priors: PRIORS }), yTrue: int32(SL), yPred: SX, references: [{ expected: refScce(SL, shifted(SX, 1), true) }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'logitAdjustedCrossentropy, one-hot labels, τ = 2, smoothing', loss: (t, p) => logitAdjustedCrossentropy(t, p, { priors: PRIORS, tau: 2, labelSmoothing: 0.1 }), yTrue: SY, yPred: SX, references: [{ expected: refCce(SY, shifted(SX, 2), true, 0.1) }], saturated: saturatedLogits([3, 3]) });
+lossTest({ name: 'LogitAdjustedCrossentropy class, counts as priors (fused mean)', loss: (t, p) => new LogitAdjustedCrossentropy({ priors: PRIORS.map((v) => v * 1000) }).call(t, p), yTrue: int32(SL), yPred: SX, references: [{ expected: refScce(SL, shifted(SX, 1), true).reduce((a, b) => a + b, 0) / 3 }], saturated: saturatedLogits([3, 3]) });

@@ -21,6 +21,8 @@ export { categoricalCrossentropy, CategoricalCrossentropy } from './crossentropy
 export type { CategoricalCrossentropyOptions } from './crossentropy/categorical.js';
 export { sparseCategoricalCrossentropy, SparseCategoricalCrossentropy } from './crossentropy/sparse.js';
 export type { SparseCategoricalCrossentropyOptions } from './crossentropy/sparse.js';
+export { logitAdjustedCrossentropy, LogitAdjustedCrossentropy } from './crossentropy/logitAdjusted.js';
+export type { LogitAdjustedCrossentropyOptions } from './crossentropy/logitAdjusted.js';
 export { categoricalFocalCrossentropy, CategoricalFocalCrossentropy } from './focal/categorical.js';
 export type { CategoricalFocalCrossentropyOptions } from './focal/categorical.js';
 export { polyLoss, PolyLoss } from './focal/poly.js';
