@@ -16,6 +16,7 @@ import { expFast, log1pUnit, powG } from '../fastmath.js';
 import type { ElementwiseKernel } from './rows.js';
 import { sigmoidAt, sigmoidAtNeg, softplusAt, softplusAtNeg } from './logistic.js';
 import { focalLogitsScalar } from './focalStaged.js';
+import { focalLogitDerivative } from './focalLogitDerivative.js';
 
 /** @internal Per-call constants of the focal kernels. */
 export interface FocalKernelParams {
@@ -48,19 +49,6 @@ export function focalParams(
   C: number,
 ): FocalKernelParams {
   return { gamma, wPos, wNeg: wNeg ?? new Float64Array(C), smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C };
-}
-
-/**
- * `d/dx` of `u^γ · bce` (before the weight): `u^γ·(σ(x) − y) + γ·u^γ·(σ(x)σ(−x)/u)·(1 − 2y)·bce`,
- * with `f = u^γ`, `s = σ(x)`, `sb = σ(−x)`; γ = 2 and γ = 0 by multiplication. Where σ(x)σ(−x)
- * underflows to 0 the second term is its limit, 0 (and `u` may be 0 there).
- */
-export function focalLogitDerivative(g: number, f: number, u: number, s: number, sb: number, y: number, bce: number): number {
-  const ds = (1 - y) * s - y * sb; // σ(x) − y, without cancellation
-  if (g === 2) return u * (u * ds + 2 * (s * sb) * (1 - 2 * y) * bce);
-  if (g === 0) return ds;
-  const ss = s * sb;
-  return f * ds + (ss > 0 ? g * f * (ss / u) * (1 - 2 * y) * bce : 0);
 }
 
 /** Logits: `w · u^γ · bce` with the unclipped BCE with logits, and `d/dx` into `dOut`. */

@@ -5,7 +5,8 @@
  */
 import type { TypedArray } from '@focalgrad/tensor';
 import { expFast, expFast32, log1pUnit, log1pUnit32, powG } from '../fastmath.js';
-import { type FocalKernelParams, focalLogitDerivative } from './focal.js';
+import type { FocalKernelParams } from './focal.js';
+import { focalLogitDerivative } from './focalLogitDerivative.js';
 
 /** Elements per stage of {@link focalLogitsScalar}. */
 const STAGE = 256;
