@@ -17,7 +17,7 @@
  * removed when the run ends, also when it fails. No install is needed: the library packages have
  * no runtime dependencies, and the hooks bypass `node_modules` for the focalgrad packages.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,17 @@ function assertTree(dir: string, what: string): void {
   }
 }
 
+/**
+ * A detached shell that removes the worktree once this process has gone, however it went. A signal
+ * handler is not enough: on Ctrl-C the tsx CLI SIGKILLs its child 60 ms after relaying the signal
+ * unless the child acknowledges it, which a child busy in a timed sample cannot do. After a normal
+ * exit the worktree is already gone and the shell finds nothing to remove.
+ */
+function watchdog(dir: string, tmp: string): void {
+  const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; git -C "$2" worktree remove --force "$3" >/dev/null 2>&1; rm -rf "$4"';
+  spawn('sh', ['-c', script, 'sh', String(process.pid), ROOT, dir, tmp], { detached: true, stdio: 'ignore', cwd: ROOT }).unref();
+}
+
 /** A checkout of `rev` in a fresh temporary directory, registered as a detached git worktree. */
 function worktreeOf(rev: string): Baseline {
   let sha: string;
@@ -85,12 +96,15 @@ function worktreeOf(rev: string): Baseline {
   };
   try {
     git(['worktree', 'add', '--detach', dir, sha]);
+    watchdog(dir, tmp);
     assertTree(dir, rev);
   } catch (e) {
     cleanup();
     throw e;
   }
-  return { label: `focalgrad@${rev}`, dir, commit: sha.slice(0, 7), cleanup };
+  // A full hash as typed would make the widest column of the table: the short form names it as well.
+  const name = /^[0-9a-f]{40}$/i.test(rev) ? rev.slice(0, 10) : rev;
+  return { label: `focalgrad@${name}`, dir, commit: sha.slice(0, 7), cleanup };
 }
 
 /** The baseline named by `--baseline`: an existing directory, else a git revision of this repository. */
@@ -105,22 +119,14 @@ export function openBaseline(arg: string): Baseline {
 
 /**
  * Runs `body` with the baseline named by `arg` (or none), then removes the baseline's temporary
- * worktree — after an error too, and on Ctrl-C, which would otherwise end the process first.
+ * worktree, after an error too. (A killed process leaves it to the watchdog of `worktreeOf`.)
  */
 export async function withBaseline<T>(arg: string | null, body: (b: Baseline | null) => Promise<T>): Promise<T> {
   if (arg === null) return body(null);
   const b = openBaseline(arg);
-  const onSignal = (signal: NodeJS.Signals) => {
-    b.cleanup();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
     return await body(b);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     b.cleanup();
   }
 }

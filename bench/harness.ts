@@ -5,7 +5,8 @@
  * separately, one child process per (workload, implementation), so that one library's heap never
  * counts against another's: the child builds the workload, runs it once, collects garbage, resets
  * the kernel's high-water mark (`/proc/self/clear_refs`), runs a few more epochs or calls recording
- * RSS after each, and reports the high-water mark.
+ * RSS after each, and reports the high-water mark. With `--baseline`, a second focalgrad tree is
+ * timed in the same rounds (`baseline.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -463,7 +464,8 @@ const HELP = `npm run bench -- [options]
                           this repository (checked out in a temporary worktree, removed at the end)
                           or a directory holding a focalgrad checkout. Adds a focalgrad@REV column,
                           'vs baseline' (baseline time / current time: > 1, the change is faster)
-                          and the baseline's peak RSS; n/a where the baseline lacks a workload's API
+                          and the baseline's peak RSS; n/a where the baseline lacks a workload's API.
+                          Both focalgrad trees then run in child processes of their own
   --record                rewrite the table of bench/RESULTS.md
   --silent                print nothing (the smoke test)
 `;
@@ -587,11 +589,11 @@ async function benchmark(argv: readonly string[], opts: Options, baseline: Basel
     `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); each sample is a scavenge, one untimed run (when runs are shorter than the sample), then back-to-back runs filling ~${opts.sampleMs} ms (at least one); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
   ].join('\n');
   if (opts.verbose) process.stdout.write(`\n${header}\n\n${table}\n`);
-  if (opts.record) writeResults(header, table, argv, seconds);
+  if (opts.record) writeResults(header, table, argv, seconds, baseline !== null);
   return results;
 }
 
-function writeResults(header: string, table: string, argv: readonly string[], seconds: number): void {
+function writeResults(header: string, table: string, argv: readonly string[], seconds: number, withBaseline: boolean): void {
   const file = path.join(HERE, 'RESULTS.md');
   const cmd = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const body = [
@@ -613,6 +615,12 @@ function writeResults(header: string, table: string, argv: readonly string[], se
     'run and a reset of the mark), and in brackets how far it rose above the RSS after GC just before the measured',
     'runs (the workload\'s own working set: the tfjs children also hold the tfjs modules, about 90 MB);',
     'RSS drift: RSS after GC following the last measured run minus after the first (flat: about 0).',
+    ...(withBaseline
+      ? [
+          '`focalgrad@…`: the baseline tree (`--baseline`), timed in the same rounds; both focalgrad trees ran in',
+          'processes of their own. `vs baseline`: baseline time / focalgrad time (> 1: the change made it faster).',
+        ]
+      : []),
     '',
   ].join('\n');
   // Hand-written analysis below the marker survives re-recording.
