@@ -5,16 +5,17 @@
  * separately, one child process per (workload, implementation), so that one library's heap never
  * counts against another's: the child builds the workload, runs it once, collects garbage, resets
  * the kernel's high-water mark (`/proc/self/clear_refs`), runs a few more epochs or calls recording
- * RSS after each, and reports the high-water mark.
+ * RSS after each, and reports the high-water mark. With `--baseline`, a second focalgrad tree is
+ * timed in the same rounds (`baseline.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { FocalgradProcess, focalgradProcessMain, childNode, withBaseline, type Baseline } from './baseline.js';
 import { NotAvailable, loadLosses } from './losses.js';
+import { gc, runSample, type Contender } from './sample.js';
 import { loadTf, tfInfo, useBackend, type TfInfo } from './tf.js';
 import { IMPLS, allCases, type Case, type Env, type ImplName, type Runner } from './workloads.js';
 
@@ -40,7 +41,12 @@ export interface Options {
   record: boolean;
   /** Print progress to stderr. */
   verbose: boolean;
+  /** `--baseline`: a git revision or a directory holding another focalgrad tree to time alongside. */
+  baseline: string | null;
 }
+
+/** A column of timings: an implementation, or the baseline focalgrad tree. */
+export type Column = ImplName | 'baseline';
 
 /** Peak RSS of one implementation on one workload, from its own child process. */
 export interface MemResult {
@@ -73,18 +79,15 @@ export interface CaseResult {
   label: string;
   metric: Case['metric'];
   targets: Case['targets'];
-  impls: Record<ImplName, ImplResult>;
+  /** The baseline's column name (`focalgrad@<rev>`), with `--baseline`. */
+  baselineLabel?: string;
+  impls: Record<ImplName, ImplResult> & { baseline?: ImplResult };
   /** Cross-implementation agreement: worst relative difference against focalgrad (or tfjs-cpu). */
   agreement: { ok: boolean; worst: number; note: string };
-  value: Record<ImplName, number | null>;
-  speedup: { cpu: number | null; wasm: number | null };
+  value: Record<ImplName, number | null> & { baseline?: number | null };
+  /** Other time / focalgrad time, from the medians (> 1: focalgrad is faster). */
+  speedup: { cpu: number | null; wasm: number | null; baseline?: number | null };
 }
-
-/** V8's `gc()`: a full collection, or with `{ type: 'minor' }` a scavenge of the young generation. */
-const gc: (options?: { type: 'minor' | 'major' }) => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-})();
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -127,136 +130,168 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
 }
 
-async function timeCase(c: Case, env: Env, opts: Options, log: (s: string) => void): Promise<CaseResult> {
-  const impls = Object.fromEntries(IMPLS.map((i) => [i, emptyResult()])) as Record<ImplName, ImplResult>;
-  const runners = new Map<ImplName, Runner>();
-  for (const impl of IMPLS) {
-    const r = impls[impl];
-    try {
+/** One implementation of `c` in this process; tfjs implementations switch the backend first. */
+function localContender(c: Case, impl: ImplName, env: Env): Contender {
+  let runner: Runner | null = null;
+  const live = async (): Promise<Runner> => {
+    await activate(env, impl);
+    if (runner === null) throw new Error(`${c.id} ${impl} is not built`);
+    return runner;
+  };
+  return {
+    build: async () => {
       await activate(env, impl);
-      const runner = c.build(impl, env);
-      runners.set(impl, runner);
-      r.checkBefore = runner.check();
+      runner = c.build(impl, env);
+      return runner.check();
+    },
+    sample: async (reps) => runSample(await live(), reps),
+    check: async () => (await live()).check(),
+    dispose: async () => (await live()).dispose(),
+  };
+}
+
+/** The name of a column in the table and the notes. */
+function columnName(col: Column, baselineLabel: string | undefined): string {
+  return col === 'baseline' ? (baselineLabel ?? 'baseline') : col;
+}
+
+/** With `--baseline`: its column name and the two focalgrad processes, the current tree's and the baseline's. */
+interface BaselineRun {
+  label: string;
+  current: FocalgradProcess;
+  baseline: FocalgradProcess;
+}
+
+async function timeCase(c: Case, env: Env, opts: Options, baseline: BaselineRun | null, log: (s: string) => void): Promise<CaseResult> {
+  const contenders = new Map<Column, Contender>(IMPLS.map((i) => [i, localContender(c, i, env)]));
+  if (baseline) {
+    contenders.set('focalgrad', baseline.current.contender(c.id));
+    contenders.set('baseline', baseline.baseline.contender(c.id));
+  }
+  const cols = [...contenders.keys()];
+  const impls = Object.fromEntries(cols.map((i) => [i, emptyResult()])) as CaseResult['impls'];
+  const result = (col: Column): ImplResult => impls[col]!;
+  const fail = (col: Column, e: unknown, status: ImplResult['status']) => {
+    const r = result(col);
+    r.status = status;
+    r.message = errorMessage(e);
+    if (status === 'error' && opts.verbose) log(`  ${c.id} ${col}: ${e instanceof Error ? e.stack : e}`);
+  };
+  for (const col of cols) {
+    try {
+      result(col).checkBefore = await contenders.get(col)!.build();
     } catch (e) {
-      r.status = e instanceof NotAvailable ? 'unavailable' : 'error';
-      r.message = errorMessage(e);
-      if (r.status === 'error' && opts.verbose) log(`  ${c.id} ${impl}: ${e instanceof Error ? e.stack : e}`);
+      fail(col, e, e instanceof NotAvailable ? 'unavailable' : 'error');
     }
   }
-  const live = IMPLS.filter((i) => runners.has(i));
-  // One timed sample: `reps` consecutive runs after a scavenge, so each implementation starts clean but
-  // pays for the garbage collection its own runs cause (a training loop does not GC between steps).
+  const live = cols.filter((i) => result(i).status === 'ok');
   // Training workloads run the same number of epochs everywhere, re-warming included.
-  const sample = async (impl: ImplName, reps: number, timed: boolean): Promise<number> => {
-    const r = impls[impl];
+  const sample = async (col: Column, reps: number, timed: boolean): Promise<number> => {
+    const r = result(col);
     if (r.status !== 'ok') return NaN;
     try {
-      await activate(env, impl);
-      // A scavenge clears the previous implementation's young garbage. (A forced full GC would also
-      // do, but it leaves a cold heap — released pages, reset GC heuristics — that slows the next
-      // dozens of runs by up to 2×, which no real loop sees.) Fast workloads also get one untimed
-      // run to settle the heap before the timed ones.
-      gc({ type: 'minor' });
-      const runner = runners.get(impl)!;
-      if (reps > 1) runner.run();
-      const t0 = performance.now();
-      let v: number | void = undefined;
-      for (let i = 0; i < reps; i++) v = runner.run();
-      const dt = (performance.now() - t0) / reps;
-      if (typeof v === 'number') r.lastLoss = v;
-      if (timed) r.times.push(dt);
-      return dt;
+      const s = await contenders.get(col)!.sample(reps);
+      if (s.loss !== null) r.lastLoss = s.loss;
+      if (timed) r.times.push(s.ms);
+      return s.ms;
     } catch (e) {
-      r.status = 'error';
-      r.message = errorMessage(e);
-      if (opts.verbose) log(`  ${c.id} ${impl}: ${e instanceof Error ? e.stack : e}`);
+      fail(col, e, 'error');
       return NaN;
     }
   };
-  const reps = new Map<ImplName, number>();
-  for (const impl of live) reps.set(impl, 1);
-  const warm = new Map<ImplName, number>();
+  const warm = new Map<Column, number>();
   for (let w = 0; w < opts.warmup; w++) {
-    for (const impl of live) {
+    for (const col of live) {
       // A run of over a second is long enough to have warmed the JIT: one warm-up is enough.
-      if (w > 0 && (warm.get(impl) ?? 0) > 1000) continue;
-      warm.set(impl, await sample(impl, 1, false));
+      if (w > 0 && (warm.get(col) ?? 0) > 1000) continue;
+      warm.set(col, await sample(col, 1, false));
     }
   }
-  // Calibrate from the last warm-up run: enough runs per sample to fill `sampleMs`.
-  const fill = (ms: number | undefined) => (ms !== undefined && ms > 0 ? Math.max(1, Math.min(opts.maxReps, Math.round(opts.sampleMs / ms))) : 1);
-  if (c.training) {
-    // Every implementation must train for the same number of epochs (the final losses are
-    // compared): one count for all, from the fastest, capped so the slowest sample stays ~3 s.
-    const ts = live.map((i) => warm.get(i)).filter((t): t is number => t !== undefined && t > 0);
-    const n = ts.length ? Math.max(1, Math.min(fill(Math.min(...ts)), Math.floor(3000 / Math.max(...ts)))) : 1;
-    for (const impl of live) reps.set(impl, n);
-  } else {
-    for (const impl of live) reps.set(impl, fill(warm.get(impl)));
-  }
+  const reps = repsPerSample(c, live, warm, opts);
   for (let round = 0; round < opts.rounds; round++) {
     // Rotate the order each round so no implementation always runs right after another.
     for (let k = 0; k < live.length; k++) {
-      const impl = live[(k + round) % live.length]!;
-      await sample(impl, reps.get(impl)!, true);
+      const col = live[(k + round) % live.length]!;
+      await sample(col, reps.get(col)!, true);
     }
   }
-  for (const impl of live) impls[impl].reps = reps.get(impl)!;
-  for (const impl of live) {
-    const r = impls[impl];
+  for (const col of live) {
+    const r = result(col);
+    r.reps = reps.get(col)!;
     if (r.status !== 'ok') continue;
     try {
-      await activate(env, impl);
-      r.checkAfter = runners.get(impl)!.check();
+      r.checkAfter = await contenders.get(col)!.check();
     } catch (e) {
-      r.status = 'error';
-      r.message = errorMessage(e);
+      fail(col, e, 'error');
     }
     r.median = median(r.times);
   }
-  for (const impl of live) {
-    await activate(env, impl);
-    runners.get(impl)!.dispose();
-  }
-
-  // Agreement: every implementation against focalgrad (or tfjs-cpu when focalgrad is missing).
-  const ref = impls.focalgrad.status === 'ok' ? 'focalgrad' : 'tfjs-cpu';
-  let worst = 0;
-  let ok = true;
-  const notes: string[] = [];
-  for (const impl of IMPLS) {
-    if (impl === ref || impls[impl].status !== 'ok' || impls[ref].status !== 'ok') continue;
-    const before = relDiff(impls[impl].checkBefore, impls[ref].checkBefore);
-    worst = Math.max(worst, before);
-    if (!(before <= c.tol)) {
-      ok = false;
-      notes.push(`${impl} differs from ${ref} by ${before.toExponential(1)} (tol ${c.tol})`);
-    }
-    if (c.training) {
-      // After the same number of epochs the trajectories have drifted apart by float32 rounding.
-      const after = relDiff(impls[impl].checkAfter, impls[ref].checkAfter);
-      if (!(after <= 5e-2)) {
-        ok = false;
-        notes.push(`${impl} final loss differs from ${ref} by ${after.toExponential(1)}`);
-      }
+  for (const col of live) {
+    try {
+      await contenders.get(col)!.dispose();
+    } catch (e) {
+      if (result(col).status === 'ok') fail(col, e, 'error');
     }
   }
-  const value = Object.fromEntries(IMPLS.map((i) => [i, impls[i].status === 'ok' ? metricValue(c, impls[i].median) : null])) as Record<ImplName, number | null>;
-  const sp = (tfImpl: ImplName): number | null => {
+  const value = Object.fromEntries(cols.map((i) => [i, result(i).status === 'ok' ? metricValue(c, result(i).median) : null])) as CaseResult['value'];
+  const sp = (other: Column): number | null => {
     const f = impls.focalgrad;
-    const t = impls[tfImpl];
-    return f.status === 'ok' && t.status === 'ok' ? t.median / f.median : null;
+    const t = impls[other];
+    return t !== undefined && f.status === 'ok' && t.status === 'ok' ? t.median / f.median : null;
   };
+  const speedup: CaseResult['speedup'] = { cpu: sp('tfjs-cpu'), wasm: sp('tfjs-wasm') };
+  if (baseline) speedup.baseline = sp('baseline');
   return {
     id: c.id,
     label: c.label,
     metric: c.metric,
     targets: c.targets,
+    ...(baseline ? { baselineLabel: baseline.label } : {}),
     impls,
-    agreement: { ok, worst, note: notes.join('; ') },
+    agreement: agreement(c, impls, cols, baseline?.label),
     value,
-    speedup: { cpu: sp('tfjs-cpu'), wasm: sp('tfjs-wasm') },
+    speedup,
   };
+}
+
+/** Runs per timed sample for each live column, calibrated from its last warm-up run. */
+function repsPerSample(c: Case, live: readonly Column[], warm: ReadonlyMap<Column, number>, opts: Options): Map<Column, number> {
+  // Enough runs per sample to fill `sampleMs`.
+  const fill = (ms: number | undefined) => (ms !== undefined && ms > 0 ? Math.max(1, Math.min(opts.maxReps, Math.round(opts.sampleMs / ms))) : 1);
+  if (!c.training) return new Map(live.map((col) => [col, fill(warm.get(col))]));
+  // Every implementation must train for the same number of epochs (the final losses are
+  // compared): one count for all, from the fastest, capped so the slowest sample stays ~3 s.
+  const ts = live.map((i) => warm.get(i)).filter((t): t is number => t !== undefined && t > 0);
+  const n = ts.length ? Math.max(1, Math.min(fill(Math.min(...ts)), Math.floor(3000 / Math.max(...ts)))) : 1;
+  return new Map(live.map((col) => [col, n]));
+}
+
+/** Every column against focalgrad (or tfjs-cpu when focalgrad is missing). */
+function agreement(c: Case, impls: CaseResult['impls'], cols: readonly Column[], baselineLabel: string | undefined): CaseResult['agreement'] {
+  const ref: Column = impls.focalgrad.status === 'ok' ? 'focalgrad' : 'tfjs-cpu';
+  let worst = 0;
+  let ok = true;
+  const notes: string[] = [];
+  for (const col of cols) {
+    const r = impls[col]!;
+    if (col === ref || r.status !== 'ok' || impls[ref].status !== 'ok') continue;
+    const name = columnName(col, baselineLabel);
+    const before = relDiff(r.checkBefore, impls[ref].checkBefore);
+    worst = Math.max(worst, before);
+    if (!(before <= c.tol)) {
+      ok = false;
+      notes.push(`${name} differs from ${ref} by ${before.toExponential(1)} (tol ${c.tol})`);
+    }
+    if (c.training) {
+      // After the same number of epochs the trajectories have drifted apart by float32 rounding.
+      const after = relDiff(r.checkAfter, impls[ref].checkAfter);
+      if (!(after <= 5e-2)) {
+        ok = false;
+        notes.push(`${name} final loss differs from ${ref} by ${after.toExponential(1)}`);
+      }
+    }
+  }
+  return { ok, worst, note: notes.join('; ') };
 }
 
 function hwmKB(): number {
@@ -293,11 +328,13 @@ export async function childMain(caseId: string, impl: ImplName, quick: boolean, 
   process.stdout.write(`@@MEM ${JSON.stringify(out)}\n`);
 }
 
-function measureMemory(c: Case, impl: ImplName, opts: Options): MemResult | { error: string } {
-  const script = path.join(HERE, 'run.ts');
-  const args = ['--conditions=@focalgrad/source', '--import', 'tsx', script, '--child', c.id, impl, '--mem-runs', String(opts.memRuns)];
+/** Peak RSS of one column of `c` in its own child process; the baseline's child runs tree `baselineDir`. */
+function measureMemory(c: Case, col: Column, opts: Options, baselineDir: string | null): MemResult | { error: string } {
+  const { execArgv, env } = childNode(col === 'baseline' ? baselineDir : null);
+  const impl: ImplName = col === 'baseline' ? 'focalgrad' : col;
+  const args = [...execArgv, path.join(HERE, 'run.ts'), '--child', c.id, impl, '--mem-runs', String(opts.memRuns)];
   if (opts.quick) args.push('--quick');
-  const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 2 ** 20 });
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', env, timeout: 120_000, maxBuffer: 16 * 2 ** 20 });
   const line = res.stdout?.split('\n').find((l) => l.startsWith('@@MEM '));
   if (!line) {
     const why = res.error ? String(res.error) : (res.stderr || `exit ${res.status}`).trim().split('\n').slice(-1)[0];
@@ -353,56 +390,90 @@ function growthCell(m: ImplResult['mem']): string {
   return `${g >= 0 ? '+' : ''}${g.toFixed(1)}`;
 }
 
-/** The results as a markdown table plus notes on skipped workloads and the agreement check. */
+/** Short names of the columns in the memory headers. */
+const SHORT: Record<Column, string> = { focalgrad: 'fg', baseline: 'base', 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm' };
+
+function timeCell(r: CaseResult, col: Column): string {
+  const s = r.impls[col];
+  if (s === undefined || s.status === 'unavailable') return 'n/a';
+  if (s.status === 'error') return 'error';
+  return fmt(r.value[col] ?? null);
+}
+
+/**
+ * The results as a markdown table plus notes on skipped workloads and the agreement check. With a
+ * baseline, its times follow focalgrad's, `vs baseline` (baseline time / focalgrad time) precedes
+ * `vs cpu`, and the memory columns include it.
+ */
 export function renderTable(results: readonly CaseResult[], withMemory: boolean): string {
-  const head = ['id', 'workload', 'unit', 'focalgrad', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm', 'target', 'met', 'same loss'];
-  if (withMemory) head.push('peak RSS MB (+ over idle) fg / cpu / wasm', 'RSS drift MB fg / cpu / wasm', 'mem ok');
+  const baselineLabel = results.find((r) => r.baselineLabel !== undefined)?.baselineLabel;
+  const cols: Column[] = baselineLabel === undefined ? [...IMPLS] : ['focalgrad', 'baseline', ...IMPLS.slice(1)];
+  const memCols = cols.map((c) => SHORT[c]).join(' / ');
+  const head = ['id', 'workload', 'unit', ...cols.map((c) => columnName(c, baselineLabel))];
+  if (baselineLabel !== undefined) head.push('vs baseline');
+  head.push('vs cpu', 'vs wasm', 'target', 'met', 'same loss');
+  if (withMemory) head.push(`peak RSS MB (+ over idle) ${memCols}`, `RSS drift MB ${memCols}`, 'mem ok');
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   const notes: string[] = [];
   for (const r of results) {
-    const cell = (i: ImplName) => {
-      const s = r.impls[i];
-      if (s.status === 'unavailable') return 'n/a';
-      if (s.status === 'error') return 'error';
-      return fmt(r.value[i]);
-    };
     const met = targetMet(r);
-    const row = [
-      r.id,
-      r.label,
-      r.metric,
-      cell('focalgrad'),
-      cell('tfjs-cpu'),
-      cell('tfjs-wasm'),
+    const row = [r.id, r.label, r.metric, ...cols.map((c) => timeCell(r, c))];
+    if (baselineLabel !== undefined) row.push(speed(r.speedup.baseline ?? null));
+    row.push(
       speed(r.speedup.cpu),
       speed(r.speedup.wasm),
       targetText(r),
       met === null ? '—' : met ? 'yes' : '**no**',
       r.agreement.ok ? `yes (${r.agreement.worst.toExponential(0)})` : '**no**',
-    ];
+    );
     if (withMemory) {
-      const m = (i: ImplName) => r.impls[i].mem;
-      row.push(`${memCell(m('focalgrad'))} / ${memCell(m('tfjs-cpu'))} / ${memCell(m('tfjs-wasm'))}`);
-      row.push(`${growthCell(m('focalgrad'))} / ${growthCell(m('tfjs-cpu'))} / ${growthCell(m('tfjs-wasm'))}`);
+      const m = (i: Column) => r.impls[i]?.mem;
+      row.push(cols.map((c) => memCell(m(c))).join(' / '));
+      row.push(cols.map((c) => growthCell(m(c))).join(' / '));
       const f = m('focalgrad');
       const c = m('tfjs-cpu');
       row.push(f && c && !('error' in f) && !('error' in c) ? (f.peakMB <= c.peakMB ? 'yes' : '**no**') : '—');
     }
     lines.push(`| ${row.join(' | ')} |`);
-    for (const i of IMPLS) {
-      const s = r.impls[i];
-      if (s.status === 'unavailable') notes.push(`- ${r.id} ${i}: not available yet — ${s.message}`);
-      else if (s.status === 'error') notes.push(`- ${r.id} ${i}: error — ${s.message}`);
-      if (s.mem !== undefined && 'error' in s.mem) notes.push(`- ${r.id} ${i}: peak-RSS child failed — ${s.mem.error}`);
+    for (const col of cols) {
+      const s = r.impls[col];
+      if (s === undefined) continue;
+      const name = columnName(col, baselineLabel);
+      if (s.status === 'unavailable') notes.push(`- ${r.id} ${name}: ${col === 'baseline' ? 'not available in the baseline' : 'not available yet'} — ${s.message}`);
+      else if (s.status === 'error') notes.push(`- ${r.id} ${name}: error — ${s.message}`);
+      if (s.mem !== undefined && 'error' in s.mem) notes.push(`- ${r.id} ${name}: peak-RSS child failed — ${s.mem.error}`);
     }
     if (!r.agreement.ok && r.agreement.note) notes.push(`- ${r.id}: ${r.agreement.note}`);
   }
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-function parseArgs(argv: readonly string[]): Options & { child: [string, ImplName] | null } {
-  const o: Options & { child: [string, ImplName] | null } = {
-    quick: false, rounds: 5, warmup: 2, sampleMs: 200, maxReps: 50, only: null, memory: true, memRuns: 2, record: false, verbose: true, child: null,
+/** What `main` does besides benchmarking: be a memory child or a focalgrad process (`baseline.ts`). */
+type Role = { child: [string, ImplName] | null; focalgradProcess: boolean };
+
+const HELP = `npm run bench -- [options]
+
+  --quick                 tiny sizes, one warm-up run and two rounds: a smoke run
+  --rounds N              timed rounds per workload (default 5; 2 with --quick)
+  --warmup N              untimed warm-up runs per implementation (default 2)
+  --sample-ms MS          target length of one timed sample (default 200; at most 20 with --quick)
+  --only W1,W6            only workloads whose id starts with one of these
+  --no-mem                skip the peak-RSS child processes
+  --mem-runs N            measured runs in each peak-RSS child (default 2)
+  --baseline REV|DIR      also time another focalgrad tree in the same rounds: a git revision of
+                          this repository (checked out in a temporary worktree, removed at the end)
+                          or a directory holding a focalgrad checkout. Adds a focalgrad@REV column,
+                          'vs baseline' (baseline time / current time: > 1, the change is faster)
+                          and the baseline's peak RSS; n/a where the baseline lacks a workload's API.
+                          Both focalgrad trees then run in child processes of their own
+  --record                rewrite the table of bench/RESULTS.md
+  --silent                print nothing (the smoke test)
+`;
+
+function parseArgs(argv: readonly string[]): Options & Role {
+  const o: Options & Role = {
+    quick: false, rounds: 5, warmup: 2, sampleMs: 200, maxReps: 50, only: null, memory: true, memRuns: 2, record: false, verbose: true, baseline: null,
+    child: null, focalgradProcess: false,
   };
   let roundsSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -421,13 +492,13 @@ function parseArgs(argv: readonly string[]): Options & { child: [string, ImplNam
     else if (a === '--only') o.only = val().split(',').map((s) => s.trim().toLowerCase());
     else if (a === '--no-mem') o.memory = false;
     else if (a === '--mem-runs') o.memRuns = Number(val());
+    else if (a === '--baseline') o.baseline = val();
     else if (a === '--record') o.record = true;
     else if (a === '--silent') o.verbose = false;
     else if (a === '--child') o.child = [val(), val() as ImplName];
+    else if (a === '--focalgrad-process') o.focalgradProcess = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'npm run bench -- [--quick] [--rounds N] [--warmup N] [--sample-ms MS] [--only W1,W6] [--no-mem] [--mem-runs N] [--record] [--silent]\n',
-      );
+      process.stdout.write(HELP);
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -442,6 +513,43 @@ export function machine(): string {
   return `${os.availableParallelism?.() ?? os.cpus().length} cores (nproc), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
+/** Times every case; with a baseline, both focalgrad trees run in processes of their own, in the same rounds. */
+async function timeCases(cases: readonly Case[], env: Env, opts: Options, baseline: Baseline | null, log: (s: string) => void): Promise<CaseResult[]> {
+  const run: BaselineRun | null = baseline && {
+    label: baseline.label,
+    current: new FocalgradProcess(null, opts.quick),
+    baseline: new FocalgradProcess(baseline.dir, opts.quick),
+  };
+  try {
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const t0 = performance.now();
+      const r = await timeCase(c, env, opts, run, log);
+      results.push(r);
+      const times = (Object.keys(r.impls) as Column[]).map((i) => `${columnName(i, r.baselineLabel)} ${r.impls[i]!.status === 'ok' ? fmt(r.value[i] ?? null) : r.impls[i]!.status}`);
+      log(`${c.id}: ${times.join(', ')} ${c.metric} [${((performance.now() - t0) / 1000).toFixed(1)} s]`);
+    }
+    return results;
+  } finally {
+    run?.current.close();
+    run?.baseline.close();
+  }
+}
+
+/** Peak RSS of every column that ran, each in its own child process. */
+function measureAll(cases: readonly Case[], results: readonly CaseResult[], opts: Options, baseline: Baseline | null, log: (s: string) => void): void {
+  for (const [k, c] of cases.entries()) {
+    if (c.memory === false) continue;
+    const r = results[k]!;
+    const cols = Object.keys(r.impls) as Column[];
+    for (const col of cols) {
+      const s = r.impls[col]!;
+      if (s.status === 'ok') s.mem = measureMemory(c, col, opts, baseline?.dir ?? null);
+    }
+    log(`${c.id} peak RSS MB: ${cols.map((i) => `${columnName(i, r.baselineLabel)} ${memCell(r.impls[i]!.mem)}`).join(', ')}`);
+  }
+}
+
 /**
  * Runs the benchmark with command-line arguments `argv`; returns the results (and prints the
  * table unless `--silent`).
@@ -452,6 +560,14 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
     await childMain(opts.child[0], opts.child[1], opts.quick, opts.memRuns);
     return [];
   }
+  if (opts.focalgradProcess) {
+    await focalgradProcessMain(opts.quick);
+    return [];
+  }
+  return withBaseline(opts.baseline, (baseline) => benchmark(argv, opts, baseline));
+}
+
+async function benchmark(argv: readonly string[], opts: Options, baseline: Baseline | null): Promise<CaseResult[]> {
   const log = (s: string) => {
     if (opts.verbose) process.stderr.write(s + '\n');
   };
@@ -462,39 +578,22 @@ export async function main(argv: readonly string[]): Promise<CaseResult[]> {
   const env: Env = { quick: opts.quick, tf };
   const info: TfInfo = await tfInfo();
   const cases = allCases(opts.quick).filter((c) => opts.only === null || opts.only.some((p) => c.id.toLowerCase().startsWith(p)));
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    const t0 = performance.now();
-    const r = await timeCase(c, env, opts, log);
-    results.push(r);
-    const times = IMPLS.map((i) => `${i} ${r.impls[i].status === 'ok' ? fmt(r.value[i]) : r.impls[i].status}`).join(', ');
-    log(`${c.id}: ${times} ${c.metric} [${((performance.now() - t0) / 1000).toFixed(1)} s]`);
-  }
-  if (opts.memory) {
-    for (const [k, c] of cases.entries()) {
-      if (c.memory === false) continue;
-      for (const impl of IMPLS) {
-        const r = results[k]!.impls[impl];
-        if (r.status !== 'ok') continue;
-        r.mem = measureMemory(c, impl, opts);
-      }
-      const m = IMPLS.map((i) => `${i} ${memCell(results[k]!.impls[i].mem)}`).join(', ');
-      log(`${c.id} peak RSS MB: ${m}`);
-    }
-  }
+  const results = await timeCases(cases, env, opts, baseline, log);
+  if (opts.memory) measureAll(cases, results, opts, baseline, log);
   const seconds = (performance.now() - started) / 1000;
   const table = renderTable(results, opts.memory);
   const header = [
     `focalgrad vs TensorFlow.js ${info.version} (cpu backend; wasm backend, SIMD ${info.wasmSimd ? 'on' : 'off'}, ${info.wasmThreads ? 'multi-threaded' : '1 thread'})`,
+    ...(baseline ? [`baseline ${baseline.label}: ${baseline.dir}${baseline.commit ? ` at ${baseline.commit}` : ''}, both focalgrad trees timed in processes of their own; vs baseline = baseline time / focalgrad time (> 1: the change made it faster)`] : []),
     `${new Date().toISOString()} · ${machine()} · load average ${loadBefore.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end`,
     `medians of ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up run(s); each sample is a scavenge, one untimed run (when runs are shorter than the sample), then back-to-back runs filling ~${opts.sampleMs} ms (at least one); speedup = tfjs time / focalgrad time (> 1: focalgrad faster); total ${seconds.toFixed(0)} s`,
   ].join('\n');
   if (opts.verbose) process.stdout.write(`\n${header}\n\n${table}\n`);
-  if (opts.record) writeResults(header, table, argv, seconds);
+  if (opts.record) writeResults(header, table, argv, seconds, baseline !== null);
   return results;
 }
 
-function writeResults(header: string, table: string, argv: readonly string[], seconds: number): void {
+function writeResults(header: string, table: string, argv: readonly string[], seconds: number, withBaseline: boolean): void {
   const file = path.join(HERE, 'RESULTS.md');
   const cmd = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const body = [
@@ -516,6 +615,12 @@ function writeResults(header: string, table: string, argv: readonly string[], se
     'run and a reset of the mark), and in brackets how far it rose above the RSS after GC just before the measured',
     'runs (the workload\'s own working set: the tfjs children also hold the tfjs modules, about 90 MB);',
     'RSS drift: RSS after GC following the last measured run minus after the first (flat: about 0).',
+    ...(withBaseline
+      ? [
+          '`focalgrad@…`: the baseline tree (`--baseline`), timed in the same rounds; both focalgrad trees ran in',
+          'processes of their own. `vs baseline`: baseline time / focalgrad time (> 1: the change made it faster).',
+        ]
+      : []),
     '',
   ].join('\n');
   // Hand-written analysis below the marker survives re-recording.
