@@ -3,7 +3,7 @@
  * Keras 3 TensorFlow backend for logits) as one fused op with an analytic, NaN-free backward that
  * is differentiable again.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -80,6 +80,7 @@ export interface BinaryFocalCrossentropyOptions {
  * ```
  */
 export function binaryFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -125,7 +126,7 @@ export class BinaryFocalCrossentropy extends Loss {
 
   /** @param options - the function's options plus `reduction`, `name` and `dtype`. */
   constructor(options: BinaryFocalCrossentropyLossOptions = {}) {
-    super(options, 'binary_focal_crossentropy');
+    super(options, 'binary_focal_crossentropy', spec.options);
     const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     this.applyClassBalancing = checkBool(applyClassBalancing, this.name, 'applyClassBalancing');
     checkPerClassValues(alpha, this.name, 'alpha', isFiniteNumber, 'a finite number');

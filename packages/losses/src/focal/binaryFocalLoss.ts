@@ -3,7 +3,7 @@
  * (artemmavrin/focal-loss, `src/focal_loss/_binary_focal_loss.py`) as one fused op with an
  * analytic, twice-differentiable backward.
  */
-import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ValueError, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
@@ -68,6 +68,7 @@ export interface BinaryFocalLossOptions {
  * ```
  */
 export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -106,7 +107,7 @@ export class BinaryFocalLoss extends Loss {
 
   /** @param options - the function's options (with the required `gamma`) plus `reduction`, `name` and `dtype`. */
   constructor(options: BinaryFocalLossLossOptions) {
-    super(options ?? {}, 'binary_focal_loss');
+    super(options ?? {}, 'binary_focal_loss', spec.options);
     const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossLossOptions);
     if (gamma === undefined) throw new ValueError(this.name, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
     checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');

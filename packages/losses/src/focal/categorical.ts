@@ -2,7 +2,7 @@
  * Keras 3 `categorical_focal_crossentropy` / `CategoricalFocalCrossentropy` as a fused op with an
  * analytic, NaN-free backward.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -89,6 +89,7 @@ export interface CategoricalFocalCrossentropyOptions {
  * ```
  */
 export function categoricalFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: CategoricalFocalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, {
     alpha: options.alpha ?? 0.25,
     gamma: options.gamma ?? 2,
@@ -126,7 +127,7 @@ export class CategoricalFocalCrossentropy extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'categorical_focal_crossentropy'`) and `dtype`. */
   constructor(options: CategoricalFocalCrossentropyOptions & LossOptions = {}) {
-    super(options, 'categorical_focal_crossentropy');
+    super(options, 'categorical_focal_crossentropy', spec.options);
     const alpha = options.alpha ?? 0.25;
     const gamma = options.gamma ?? 2;
     checkPerClassValues(alpha, this.name, 'alpha', isFiniteNonNegative, 'a finite number >= 0');

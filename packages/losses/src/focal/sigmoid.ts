@@ -2,7 +2,7 @@
  * torchvision's `sigmoid_focal_loss` (RetinaNet's loss, from fvcore) as one fused op with an
  * analytic, twice-differentiable backward; the reduction is fused into the same pass.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { runLoss } from '../core/runner.js';
 import { sigmoidFocalLossSpec as spec } from '../specs/sigmoidFocalLoss.js';
 
@@ -60,5 +60,6 @@ export interface SigmoidFocalLossOptions {
  * ```
  */
 export function sigmoidFocalLoss(inputs: TensorLike, targets: TensorLike, options: SigmoidFocalLossOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, targets, inputs, options);
 }

@@ -20,6 +20,7 @@ const NAME = 'binaryCrossentropy';
 /** @internal */
 export const binaryCrossentropySpec: LossSpec<BinaryCrossentropyOptions, BceAttrs> = {
   name: NAME,
+  options: ['fromLogits', 'labelSmoothing', 'axis'],
   prepare(yTrue, yPred, options) {
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     checkBool(fromLogits, NAME, 'fromLogits');

@@ -24,6 +24,7 @@ const NAME = 'binaryFocalCrossentropy';
 /** @internal */
 export const binaryFocalCrossentropySpec: LossSpec<BinaryFocalCrossentropyOptions, BfceAttrs> = {
   name: NAME,
+  options: ['applyClassBalancing', 'alpha', 'gamma', 'fromLogits', 'labelSmoothing', 'axis'],
   prepare(yTrue, yPred, options) {
     const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     checkBool(applyClassBalancing, NAME, 'applyClassBalancing');

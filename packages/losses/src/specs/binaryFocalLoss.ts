@@ -24,6 +24,7 @@ const NAME = 'binaryFocalLoss';
 /** @internal */
 export const binaryFocalLossSpec: LossSpec<BinaryFocalLossOptions, FlAttrs> = {
   name: NAME,
+  options: ['gamma', 'posWeight', 'fromLogits', 'labelSmoothing'],
   prepare(yTrue, yPred, options) {
     const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossOptions);
     if (gamma === undefined) throw new ValueError(NAME, 'gamma', 'is required (a number >= 0, or one per class), got undefined');

@@ -21,10 +21,11 @@ export interface DenseOptions {
   gamma?: unknown;
 }
 
-/** @internal The spec of a dense softmax loss named `name`. */
-export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
+/** @internal The spec of a dense softmax loss named `name`, whose function accepts `options`. */
+export function denseSpec(name: string, options: readonly (keyof DenseOptions)[]): LossSpec<DenseOptions, DenseAttrs> {
   return {
     name,
+    options,
     prepare(yTrue: TensorLike, yPred: TensorLike, o: DenseOptions) {
       const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
       const labelSmoothing = checkUnit(o.labelSmoothing ?? 0, name, 'labelSmoothing');

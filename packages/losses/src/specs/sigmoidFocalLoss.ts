@@ -24,6 +24,7 @@ const REDUCTIONS: readonly unknown[] = ['none', 'mean', 'sum'];
 /** @internal Labels first, as every spec: the public function swaps torchvision's `(inputs, targets)`. */
 export const sigmoidFocalLossSpec: LossSpec<SigmoidFocalLossOptions, SflAttrs> = {
   name: NAME,
+  options: ['alpha', 'gamma', 'reduction'],
   prepare(targets, inputs, options) {
     const { alpha = 0.25, gamma = 2, reduction = 'none' } = options;
     if (!REDUCTIONS.includes(reduction)) {

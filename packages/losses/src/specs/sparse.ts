@@ -21,10 +21,14 @@ export interface SparseOptions {
   classWeight?: unknown;
 }
 
-/** @internal The spec of a sparse softmax loss named `name` with the probability path `mode`. */
-export function sparseSpec(name: string, mode: SparseAttrs['mode']): LossSpec<SparseOptions, SparseAttrs> {
+/**
+ * @internal The spec of a sparse softmax loss named `name` with the probability path `mode`, whose
+ * function accepts `options`.
+ */
+export function sparseSpec(name: string, mode: SparseAttrs['mode'], options: readonly (keyof SparseOptions)[]): LossSpec<SparseOptions, SparseAttrs> {
   return {
     name,
+    options,
     prepare(yTrue: TensorLike, yPred: TensorLike, o: SparseOptions) {
       const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
       const ignoreClass = checkIgnoreClass(o.ignoreClass, name);
