@@ -117,11 +117,11 @@ describe('saturation: values and gradients stay finite, with the right limits', 
     });
   }
 
-  it('negative-base guard: p_t > 1 gives a zero modulating factor (focal-loss would give NaN for fractional γ)', () => {
+  it('p_t > 1 (where focal-loss gives NaN for fractional γ) is a ValueError naming the value', () => {
     const p = tensor([[0.1, 1.2, 0.1]], { dtype: 'float64' });
-    const { value, grad: g } = expectFiniteValueAndGrad('p>1', (w) => sparseCategoricalFocalLoss([1], w, { gamma: 0.5 }), p);
-    expect(value.item()).toBe(0);
-    expect(Array.from(g.data)).toEqual([0, 0, 0]);
+    expect(() => sparseCategoricalFocalLoss([1], p, { gamma: 0.5 })).toThrow(
+      "sparseCategoricalFocalLoss: argument 'yPred' expected probabilities (fromLogits is false) in [0, 1], got 1.2 at flat index 1",
+    );
   });
 });
 

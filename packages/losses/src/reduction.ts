@@ -2,6 +2,7 @@
  * Keras 3 reduction semantics (`keras/src/losses/loss.py`): sample weights broadcast after a rank
  * fix-up, and `sum_over_batch_size` divides by the number of loss elements, zero weights included.
  */
+import { checkSampleWeight } from './core/domain.js';
 import { type Tensor, type TensorLike, ShapeError, ValueError, expandDims, mul, squeeze, sum, tensor, div, Tensor as T } from '@focalgrad/tensor';
 
 /**
@@ -78,6 +79,7 @@ export function reduceWeightedValues(values: Tensor, reduction: Reduction, sampl
   let sw: Tensor | undefined;
   if (sampleWeight !== undefined && sampleWeight !== null) {
     sw = sampleWeight instanceof T ? sampleWeight : tensor(sampleWeight as number, { dtype: values.dtype === 'int32' ? 'float32' : values.dtype });
+    checkSampleWeight(sw, op);
     let w: Tensor;
     [v, w] = squeezeOrExpandToSameRank(v, sw);
     try {

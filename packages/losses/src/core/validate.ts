@@ -19,6 +19,8 @@ export function checkUnit(v: unknown, op: string, arg: string): number {
 
 /** @internal Whether a value is a finite number. */
 export const isFiniteNumber = (x: number): boolean => Number.isFinite(x);
+/** @internal Whether a value is a number in [0, 1]. */
+export const isUnit = (x: number): boolean => x >= 0 && x <= 1;
 /** @internal Whether a value is a finite number >= 0. */
 export const isFiniteNonNegative = (x: number): boolean => Number.isFinite(x) && x >= 0;
 

@@ -8,7 +8,7 @@ import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
-import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative, isFiniteNumber } from '../core/validate.js';
+import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative, isUnit } from '../core/validate.js';
 import { binaryFocalCrossentropySpec as spec } from '../specs/binaryFocalCrossentropy.js';
 
 /**
@@ -129,7 +129,7 @@ export class BinaryFocalCrossentropy extends Loss {
     super(options, 'binary_focal_crossentropy', spec.options);
     const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     this.applyClassBalancing = checkBool(applyClassBalancing, this.name, 'applyClassBalancing');
-    checkPerClassValues(alpha, this.name, 'alpha', isFiniteNumber, 'a finite number');
+    checkPerClassValues(alpha, this.name, 'alpha', isUnit, 'a number in [0, 1]');
     checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
     this.alpha = configValue(alpha) as number | number[];
     this.gamma = configValue(gamma) as number | number[];

@@ -49,7 +49,10 @@ export interface BinaryFocalLossOptions {
  *   (1 − y)·p^γ)·(log(1 + e^−|x|) + max(−x, 0))` form. Logits of ±1e4 give finite values and
  *   gradients.
  *
- * Labels and predictions broadcast against each other, as in the reference. One fused op with an
+ * Labels and predictions must have the same shape. The reference broadcasts them, so labels `[N]`
+ * against predictions `[N, 1]` give an `[N, N]` loss whose mean looks plausible and is wrong; here
+ * that is a ShapeError (reshape one of them). Labels must lie in [0, 1], and so must probabilities
+ * (`fromLogits: false`). One fused op with an
  * analytic backward that is differentiable again; every power has a base >= 1e-7 (probabilities)
  * or is taken in log space (logits), so γ in (0, 1), γ = 0 and saturated inputs give finite
  * gradients. `yTrue` is a constant: it receives no gradient (`null`).
@@ -57,8 +60,9 @@ export interface BinaryFocalLossOptions {
  * @param yTrue - labels (0/1; cast to `yPred`'s dtype).
  * @param yPred - probabilities or logits (float32 for plain arrays).
  * @param options - `gamma` (required), `posWeight`, `fromLogits`, `labelSmoothing`.
- * @returns the elementwise loss, with the broadcast shape of `yTrue` and `yPred`.
- * @throws ShapeError if the shapes do not broadcast or a per-class array has the wrong length;
+ * @returns the elementwise loss, with the shape of `yTrue` and `yPred`.
+ * @throws ShapeError if the shapes differ or a per-class array has the wrong length; ValueError for
+ *   labels or probabilities outside [0, 1];
  *   ValueError for a missing, negative or non-finite `gamma`, a negative `posWeight`, a
  *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
  * @example
@@ -85,7 +89,8 @@ export interface BinaryFocalLossLossOptions extends BinaryFocalLossOptions, Loss
 
 /**
  * The `focal-loss` package's `BinaryFocalLoss` class: {@link binaryFocalLoss} elementwise (no rank
- * fix-up: labels and predictions broadcast), then the sample weight and the reduction. The default
+ * fix-up, no broadcasting: `.call([0, 1, 1], [[0.2], [0.7], [0.9]])` is a ShapeError, where the
+ * reference returns the mean of a `[3, 3]` broadcast), then the sample weight and the reduction. The default
  * `'sum_over_batch_size'` is the **mean over all elements**, as tf.keras's `AUTO` reduction of the
  * elementwise loss.
  *

@@ -4,6 +4,7 @@
  * in their options only.
  */
 import { ShapeError, type TensorLike } from '@focalgrad/tensor';
+import { checkDistributionRows, checkUnitInterval } from '../core/domain.js';
 import { asFloat } from '../core/inputs.js';
 import { defineLossOp } from '../core/lossOp.js';
 import { classFactor } from '../core/perClass.js';
@@ -35,6 +36,8 @@ export function denseSpec(name: string, options: readonly (keyof DenseOptions)[]
       checkSameShape(p, y, name, 'yPred', 'yTrue', 'softmax');
       const k = p.shape[axis]!;
       if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
+      checkDistributionRows(y, axis, name, 'yTrue');
+      if (!fromLogits) checkUnitInterval(p, name, 'yPred', 'probabilities (fromLogits is false)');
       const alpha = o.alpha === undefined ? null : classFactor(o.alpha, k, name, 'alpha', 1);
       const gamma = o.gamma === undefined ? null : classFactor(o.gamma, k, name, 'gamma', 0);
       return { inputs: [y, p], attrs: { axis, reduceBy: null, fromLogits, labelSmoothing, alpha, gamma } };

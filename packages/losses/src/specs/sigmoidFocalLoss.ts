@@ -4,11 +4,12 @@
  */
 import { ValueError, mul } from '@focalgrad/tensor';
 import type { SigmoidFocalLossOptions } from '../focal/sigmoid.js';
+import { checkUnitInterval } from '../core/domain.js';
 import { castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
 import { ALONG_LAST_AXIS, expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
-import { checkSameShape, isFiniteNonNegative, isFiniteNumber } from '../core/validate.js';
+import { checkSameShape, isFiniteNonNegative } from '../core/validate.js';
 import { focalLogitsDerivative } from '../composite/binaryFocal.js';
 import { binaryUpstream } from '../composite/terms.js';
 import { type FocalKernelParams, focalParams, lossKernels, runBinaryKernel } from '../kernels/index.js';
@@ -32,9 +33,12 @@ export const sigmoidFocalLossSpec: LossSpec<SigmoidFocalLossOptions, SflAttrs> =
     }
     const [yt, x] = castPair(targets, inputs, NAME, 'targets', 'inputs');
     checkSameShape(x, yt, NAME, 'inputs', 'targets', 'binary');
+    checkUnitInterval(yt, NAME, 'targets', 'targets');
     const K = lastAxisClasses(x.shape);
     const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
-    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number (negative to disable the weighting)', ALONG_LAST_AXIS);
+    // torchvision: a negative α disables the weighting (its documented −1), and α > 1 raises
+    // ValueError (pytorch/vision PR #8882): 1 − α would weight the negatives below zero.
+    const a = parsePerClass(alpha, K, NAME, 'alpha', (v) => v <= 1 && v > -Infinity, 'a number <= 1 (negative to disable the weighting)', ALONG_LAST_AXIS);
     const C = (g.perClass || a.perClass) && K > 1 ? K : 1;
     const A = expandTo(a.values, C);
     let wPos: Float64Array | null = null;

@@ -4,6 +4,7 @@
  * kernel and its composite; the losses differ in their options and probability path only.
  */
 import { ShapeError, type TensorLike } from '@focalgrad/tensor';
+import { checkUnitInterval } from '../core/domain.js';
 import { asFloat, integerLabels } from '../core/inputs.js';
 import { defineLossOp } from '../core/lossOp.js';
 import { classFactor } from '../core/perClass.js';
@@ -37,6 +38,7 @@ export function sparseSpec(name: string, mode: SparseAttrs['mode'], options: rea
       const k = p.shape[axis]!;
       if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
       const labels = integerLabels(yTrue, p, axis, k, ignoreClass, name);
+      if (!fromLogits) checkUnitInterval(p, name, 'yPred', 'probabilities (fromLogits is false)');
       const gamma = o.gamma === undefined ? null : classFactor(o.gamma, k, name, 'gamma', 0);
       const classWeight = o.classWeight === undefined || o.classWeight === null ? null : classFactor(o.classWeight, k, name, 'classWeight', 1);
       return { inputs: [labels, p], attrs: { axis, reduceBy: null, fromLogits, mode, gamma, classWeight, ignoreClass } };
