@@ -44,6 +44,7 @@ export function denseSpec(name: string, options: readonly (keyof DenseOptions)[]
     },
     op: defineLossOp<DenseAttrs>({
       name,
+      softmax: true,
       forward: (y, x, a, d) => lossKernels.dense(y, x, a, name, d),
       composite: (y, x, g, a) => denseGradComposite(y, x, g, a),
     }),

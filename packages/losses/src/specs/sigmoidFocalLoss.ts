@@ -54,6 +54,7 @@ export const sigmoidFocalLossSpec: LossSpec<SigmoidFocalLossOptions, SflAttrs> =
   },
   op: defineLossOp<SflAttrs>({
     name: NAME,
+    predArg: 'inputs',
     forward: (yt, x, a, d) => runBinaryKernel(lossKernels.focalLogits, yt, x, a.axis, a.reduceBy, a.P, d),
     composite: (yt, x, g, a) => mul(focalLogitsDerivative(yt, x, a.P), binaryUpstream(g, x, a.axis, a.reduceBy)),
   }),

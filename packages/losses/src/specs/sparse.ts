@@ -45,6 +45,7 @@ export function sparseSpec(name: string, mode: SparseAttrs['mode'], options: rea
     },
     op: defineLossOp<SparseAttrs>({
       name,
+      softmax: true,
       forward: (labels, x, a, d) => lossKernels.sparse(labels, x, a, name, d),
       composite: (labels, x, g, a) => sparseGradComposite(labels, x, g, a),
     }),
