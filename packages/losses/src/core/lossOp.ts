@@ -50,6 +50,15 @@ function limitInfo<A extends LossAttrs>(spec: LossKernels<A>, attrs: A): LimitIn
   return { op: spec.name, arg: spec.predArg ?? 'yPred', classAxis: spec.softmax === true ? attrs.axis : null };
 }
 
+/**
+ * The result for empty predictions: zeros of the result's shape. A mean over an empty axis, or a
+ * fused mean over no values, is 0 (Keras's `divide_no_nan`), never 0/0.
+ */
+function emptyResult(yp: Tensor, attrs: LossAttrs): Tensor {
+  const shape = attrs.reduceBy !== null ? [] : attrs.axis === null ? yp.shape.slice() : yp.shape.filter((_, i) => i !== attrs.axis);
+  return new T(allocFloatArray(yp.dtype, shape.reduce((a, b) => a * b, 1)), shape);
+}
+
 function applyUpstream(d: Derivatives, g: Tensor, yPred: Tensor, attrs: LossAttrs): Derivatives {
   if (attrs.reduceBy !== null) return scaleAll(d, g.data[0]!);
   if (attrs.axis === null) return scaleRows(d, g.data, d.length, 1, 1);
@@ -66,6 +75,7 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
   return defineFusedOp<A>({
     name: spec.name,
     forward: ([yt, yp], attrs, ctx) => {
+      if (yp!.size === 0) return emptyResult(yp!, attrs);
       const d = ctx.recording && yp!.requiresGrad ? allocFloatArray(yp!.dtype, yp!.size) : null;
       const out = forwardAtLimits(spec.forward, yt!, yp!, attrs, d, limitInfo(spec, attrs));
       if (d !== null) ctx.save(d);
@@ -75,6 +85,7 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
       null,
       {
         kernel: (g, { inputs: [yt, yp], attrs, saved }) => {
+          if (yp!.size === 0) return new T(allocFloatArray(yp!.dtype, 0), yp!.shape);
           let d = saved as Derivatives | undefined;
           if (d === undefined) {
             d = allocFloatArray(yp!.dtype, yp!.size);

@@ -49,7 +49,8 @@ export const sigmoidFocalLossSpec: LossSpec<SigmoidFocalLossOptions, SflAttrs> =
       wNeg = A.map((v) => (v >= 0 ? 1 - v : 1));
     }
     const P = focalParams(expandTo(g.values, C), wPos, wNeg, 0, 0, 1, C);
-    const reduceBy = reduction === 'none' ? null : reduction === 'sum' ? 1 : x.size;
+    // The mean over no elements is 0 (torchvision's `loss.mean()` gives NaN there).
+    const reduceBy = reduction === 'none' ? null : reduction === 'sum' ? 1 : Math.max(x.size, 1);
     return { inputs: [yt, x], attrs: { axis: null, reduceBy, P } };
   },
   op: defineLossOp<SflAttrs>({
