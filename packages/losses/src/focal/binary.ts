@@ -60,7 +60,8 @@ export interface BinaryFocalCrossentropyOptions {
  * 1 (no `0^0` gradient NaN). On the probability path with 0 < γ < 1, the derivative of
  * `(1 − p_t)^γ` is infinite at `p_t = 1`; where `1 − p_t < 1e-7` (inside Keras's clip zone) it is
  * evaluated at `1 − p_t = 1e-7`, its one-sided limit at the clip boundary, so the gradient stays
- * finite. Probabilities outside [0, 1] with a fractional γ give NaN, as in Keras.
+ * finite. Labels and probabilities must lie in [0, 1] (Keras accepts others and returns NaN or a
+ * wrong number); infinite logits give the limits (see the README's guarantees).
  *
  * `yTrue` is a constant: it receives no gradient (`null`).
  *
