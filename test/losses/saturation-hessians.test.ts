@@ -1,4 +1,7 @@
-// Second derivatives on the probability paths at saturation. Two NaN Hessians, now finite:
+// Second derivatives at saturation. From logits, the binary focal losses' Hessians were NaN for
+// every γ but 0 and 2 once |x| > 372.57 (float64) or 51.99 (float32): the composite divided by
+// u = 1 − p_t, and the derivative of that quotient by u², which underflows. On the probability
+// paths, two NaN Hessians, now finite:
 // - binaryFocalCrossentropy from probabilities with 1 < γ < 2 at p ∈ {0, 1}: the composite
 //   differentiated (1 − p_t)^(γ−1) at 1 − p_t = 0, where its derivative is infinite;
 // - categoricalFocalCrossentropy from probabilities, K = 1, p = 1e-45, γ = 1: the row is wholly
@@ -8,11 +11,27 @@
 // frozen for the second order, as the fused first-order gradient already freezes the base at
 // 1e-7 for γ < 1; outside it the composites are exact (gradgradcheck below).
 import { describe, expect, it } from 'vitest';
+import * as L from '@focalgrad/losses';
 import { binaryFocalCrossentropy, categoricalFocalCrossentropy } from '@focalgrad/losses';
 import { grad, gradgradcheck, tensor, type Tensor } from '@focalgrad/tensor';
 
 /** The Hessian of the summed loss applied to a ones vector (its diagonal for an elementwise loss). */
 const hvp = (f: (p: Tensor) => Tensor, x: Tensor): number[] => Array.from(grad((p: Tensor) => grad((q: Tensor) => f(q).sum())(p).sum())(x).data);
+
+describe('binary focal losses from logits: finite Hessians past the underflow of u²', () => {
+  it('the reproducer: sigmoidFocalLoss at x = 400 (float64), γ = 1, and at x = 52 (float32)', () => {
+    for (const [x, dtype] of [[400, 'float64'], [-400, 'float64'], [52, 'float32'], [-52, 'float32'], [1e4, 'float64']] as const) {
+      for (const gamma of [0.5, 1, 1.5, 3]) {
+        const y = tensor([x > 0 ? 1 : 0], { dtype });
+        const h = hvp((p) => L.sigmoidFocalLoss(p, y, { gamma }), tensor([x], { dtype }));
+        const hb = hvp((p) => L.binaryFocalCrossentropy(y, p, { gamma, fromLogits: true }), tensor([x], { dtype }));
+        // The exact Hessian is of order x²·e^(−(γ+1)|x|) (every term carries σ(−|x|)^(γ+1)).
+        const bound = (1 + Math.abs(x)) ** 2 * Math.exp(-(gamma + 1) * Math.abs(x));
+        for (const v of [h[0]!, hb[0]!]) expect(Math.abs(v) <= bound, `x = ${x}, γ = ${gamma}: ${v} (bound ${bound})`).toBe(true);
+      }
+    }
+  });
+});
 
 describe('binaryFocalCrossentropy from probabilities: finite Hessians at p ∈ {0, 1}', () => {
   for (const dtype of ['float32', 'float64'] as const) {
