@@ -45,7 +45,8 @@ export interface BinaryCrossentropyOptions {
  * @param options - `fromLogits`, `labelSmoothing`, `axis`.
  * @returns the per-sample loss: `yPred`'s shape without `axis`.
  * @throws ShapeError if the shapes differ or `axis` is out of range; ValueError for a
- *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
+ *   `labelSmoothing` outside [0, 1], a non-boolean `fromLogits`, labels or probabilities outside
+ *   [0, 1], NaN logits, or an unknown option key.
  * @example
  * ```ts
  * // keras/src/losses/losses.py, binary_crossentropy docstring

@@ -70,8 +70,9 @@ export interface BinaryFocalCrossentropyOptions {
  * @param options - see {@link BinaryFocalCrossentropyOptions}.
  * @returns the per-sample loss: `yPred`'s shape without `axis`.
  * @throws ShapeError for mismatched shapes, an axis out of range or per-class arrays whose length
- *   is not the last dimension; ValueError for a negative or non-finite `gamma`, a non-finite
- *   `alpha`, `labelSmoothing` outside [0, 1] or non-boolean flags.
+ *   is not the last dimension; ValueError for a negative or non-finite `gamma`, an `alpha` outside
+ *   [0, 1], `labelSmoothing` outside [0, 1], non-boolean flags, labels or probabilities outside
+ *   [0, 1], NaN logits, or an unknown option key.
  * @example
  * ```ts
  * // keras/src/losses/losses.py, binary_focal_crossentropy docstring

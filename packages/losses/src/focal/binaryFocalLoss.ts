@@ -62,9 +62,9 @@ export interface BinaryFocalLossOptions {
  * @param options - `gamma` (required), `posWeight`, `fromLogits`, `labelSmoothing`.
  * @returns the elementwise loss, with the shape of `yTrue` and `yPred`.
  * @throws ShapeError if the shapes differ or a per-class array has the wrong length; ValueError for
- *   labels or probabilities outside [0, 1];
- *   ValueError for a missing, negative or non-finite `gamma`, a negative `posWeight`, a
- *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
+ *   labels or probabilities outside [0, 1], NaN logits, a missing, negative or non-finite `gamma`,
+ *   a negative `posWeight`, a `labelSmoothing` outside [0, 1], a non-boolean `fromLogits`, or an
+ *   unknown option key.
  * @example
  * ```ts
  * // focal-loss docstring (an executed doctest): [0.001 0.032 0.001]

@@ -74,7 +74,9 @@ export interface CategoricalFocalCrossentropyOptions {
  *
  * Differences from Keras, by choice: a list `alpha` (and `gamma`) is aligned with the class
  * `axis` (Keras broadcasts a list against the last dimension whatever `axis` is); `alpha`,
- * `gamma` and `labelSmoothing` are validated; a class axis of size 1 is accepted without a warning.
+ * `gamma` and `labelSmoothing` are validated; a class axis of size 1 is accepted without a warning;
+ * label rows must be distributions (entries in [0, 1] summing to 1) and probabilities must lie in
+ * [0, 1] (ValueErrors); infinite logits give the limits (a −∞ logit masks its class out).
  *
  * @param yTrue - one-hot or soft labels, the shape of `yPred`.
  * @param yPred - probabilities or logits.
