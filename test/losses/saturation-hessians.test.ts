@@ -73,6 +73,14 @@ describe('categoricalFocalCrossentropy from probabilities: a saturated row', () 
     expect(Array.from(grad((p: Tensor) => f(p).sum())(x).data).map(Math.abs)).toEqual([0, 0]);
     expect(hvp(f, x).map(Math.abs)).toEqual([0, 0]);
   });
+  it('sparseCategoricalCrossentropy (Keras probabilities): a one-class row of a denormal, zero Hessian', () => {
+    for (const [v, dtype] of [[1e-45, 'float32'], [5e-324, 'float64']] as const) {
+      const f = (p: Tensor) => L.sparseCategoricalCrossentropy([0], p);
+      const x = tensor([[v]], { dtype });
+      expect(Array.from(grad((p: Tensor) => f(p).sum())(x).data)).toEqual([0]);
+      expect(hvp(f, x)).toEqual([0]);
+    }
+  });
   it('rows in range are unchanged: gradgradcheck (float64)', () => {
     const report = gradgradcheck((q: Tensor) => categoricalFocalCrossentropy([[0, 1, 0], [1, 0, 0]], q, { gamma: 1.5, alpha: [0.25, 0.5, 0.25] }), [
       tensor([[0.2, 0.7, 0.1], [0.5, 0.3, 0.2]], { dtype: 'float64' }),
