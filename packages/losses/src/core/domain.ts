@@ -40,7 +40,6 @@ function sumTolerance(dtype: string, k: number): number {
  * categorical crossentropy meaning; Keras returns a number for them anyway.
  */
 export function checkDistributionRows(y: Tensor, axis: number, op: string, arg: string): void {
-  checkUnitInterval(y, op, arg, 'label probabilities');
   const [outer, K, inner] = splitAround(y.shape, axis);
   const d = y.data;
   const tol = sumTolerance(y.dtype, K);
@@ -48,7 +47,11 @@ export function checkDistributionRows(y: Tensor, axis: number, op: string, arg: 
     for (let i = 0; i < inner; i++) {
       const base = o * K * inner + i;
       let s = 0;
-      for (let k = 0, idx = base; k < K; k++, idx += inner) s += d[idx]!;
+      for (let k = 0, idx = base; k < K; k++, idx += inner) {
+        const v = d[idx]!;
+        if (!(v >= 0 && v <= 1)) throw new ValueError(op, arg, `expected label probabilities in [0, 1], got ${v} at flat index ${idx}`);
+        s += v;
+      }
       if (!(Math.abs(s - 1) <= tol)) {
         throw new ValueError(op, arg, `expected each row along axis ${axis} to be a distribution (entries in [0, 1] summing to 1), got a row summing to ${s} starting at flat index ${base}`);
       }
