@@ -129,8 +129,11 @@ describe('Keras semantics', () => {
 
   it('alpha is ignored unless applyClassBalancing (tensorflow#61519)', () => {
     const a = binaryFocalCrossentropy(yt, p, { alpha: 0.25 });
-    const b = binaryFocalCrossentropy(yt, p, { alpha: 10 });
+    const b = binaryFocalCrossentropy(yt, p, { alpha: 1 });
     expectClose(a, b, { atol: 0, rtol: 0 });
+    // The report's alpha = 10 is outside [0, 1], where 1 − α would be a negative weight: an error
+    // here even while it is ignored, so that the mistake is seen.
+    expect(() => binaryFocalCrossentropy(yt, p, { alpha: 10 })).toThrow("binaryFocalCrossentropy: argument 'alpha' expected a number in [0, 1], got 10");
   });
 
   it('gamma = 0 (no balancing) equals binaryCrossentropy: value and gradient, both paths, with smoothing and axis', () => {

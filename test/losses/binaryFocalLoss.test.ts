@@ -109,13 +109,16 @@ describe('focal-loss semantics', () => {
       expectClose(lossGrad(a, yt, x), lossGrad(b, yt, x), { atol: 1e-14, rtol: 1e-10 });
     }
   });
-  it('labels and predictions broadcast (gradient summed back to the predictions)', () => {
-    const v = binaryFocalLoss([[1], [0]], [0.2, 0.6, 0.9], { gamma: 2 });
-    expect(v.shape).toEqual([2, 3]);
-    const g = grad((p: Tensor) => sum(binaryFocalLoss([[1], [0]], p, { gamma: 2 })))(tensor([0.2, 0.6, 0.9], { dtype: 'float64' }));
-    const g1 = lossGrad((t, p) => binaryFocalLoss(t, p, { gamma: 2 }), [1, 1, 1], [0.2, 0.6, 0.9]);
-    const g0 = lossGrad((t, p) => binaryFocalLoss(t, p, { gamma: 2 }), [0, 0, 0], [0.2, 0.6, 0.9]);
-    expectClose(g, g1.map((v, i) => v + g0[i]!), { atol: 1e-15, rtol: 1e-13 });
+  it('labels and predictions of different shapes are a ShapeError, never a silent broadcast', () => {
+    // The reference broadcasts: labels [3] against predictions [3, 1] make a [3, 3] loss, and the
+    // class's mean of it is 0.510 where the per-element mean is 0.014.
+    expect(() => new BinaryFocalLoss({ gamma: 2 }).call([0, 1, 1], [[0.2], [0.7], [0.9]])).toThrow(
+      "binaryFocalLoss: argument 'yPred' expected the shape of yTrue, [3], got [3, 1]",
+    );
+    expect(() => binaryFocalLoss([[1], [0]], [0.2, 0.6, 0.9], { gamma: 2 })).toThrow(ShapeError);
+    // Same shapes: the mean of −p²·log(1 − p), −(1 − p)²·log p, −(1 − p)²·log p (the focal-loss formula).
+    const perElement = [-(0.2 ** 2) * Math.log(0.8), -(0.3 ** 2) * Math.log(0.7), -(0.1 ** 2) * Math.log(0.9)];
+    expectClose(new BinaryFocalLoss({ gamma: 2, dtype: 'float64' }).call([[0], [1], [1]], [[0.2], [0.7], [0.9]]), (perElement[0]! + perElement[1]! + perElement[2]!) / 3, { atol: 0, rtol: 1e-12 });
   });
   it('the class averages over all elements (no rank fix-up)', () => {
     const loss = new BinaryFocalLoss({ gamma: 2 });

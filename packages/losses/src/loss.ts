@@ -2,7 +2,7 @@
  * The Keras-style loss class: `call(yTrue, yPred, sampleWeight?)` computes per-sample losses with
  * the subclass's op, then applies the sample weight and the reduction.
  */
-import { type DType, type Tensor, type TensorLike, astype, Tensor as T, tensor } from '@focalgrad/tensor';
+import { type DType, type Tensor, type TensorLike, astype, checkOptions, Tensor as T, tensor } from '@focalgrad/tensor';
 import { type Reduction, checkReduction, reduceWeightedValues } from './reduction.js';
 
 /**
@@ -21,6 +21,9 @@ export interface LossOptions {
   /** Compute in this dtype; by default the dtype of `yPred` (float32 for arrays). */
   dtype?: Exclude<DType, 'int32'> | null;
 }
+
+/** The option names every loss class accepts besides its loss's own. */
+const LOSS_OPTIONS: readonly (keyof LossOptions)[] = ['reduction', 'name', 'dtype'];
 
 /**
  * A loss's full configuration, as returned by {@link Loss.getConfig} and accepted by `fromConfig`.
@@ -61,10 +64,14 @@ export abstract class Loss {
   readonly dtype: Exclude<DType, 'int32'> | null;
 
   /**
-   * @param options - reduction, name and dtype.
+   * @param options - reduction, name and dtype (and the subclass's own options).
    * @param defaultName - the Keras name used when `options.name` is absent.
+   * @param known - the subclass's own option names: when given, any key of `options` that is
+   *   neither one of them nor `reduction`, `name` or `dtype` is a ValueError naming the key (a
+   *   misspelt option must not fall back to its default silently).
    */
-  constructor(options: LossOptions, defaultName: string) {
+  constructor(options: LossOptions, defaultName: string, known?: readonly string[]) {
+    if (known !== undefined) checkOptions(new.target.name, options, [...known, ...LOSS_OPTIONS]);
     this.reduction = checkReduction(options.reduction === undefined ? 'sum_over_batch_size' : options.reduction, defaultName);
     this.name = options.name ?? defaultName;
     this.dtype = options.dtype ?? null;

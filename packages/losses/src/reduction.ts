@@ -2,6 +2,7 @@
  * Keras 3 reduction semantics (`keras/src/losses/loss.py`): sample weights broadcast after a rank
  * fix-up, and `sum_over_batch_size` divides by the number of loss elements, zero weights included.
  */
+import { checkSampleWeight } from './core/domain.js';
 import { type Tensor, type TensorLike, ShapeError, ValueError, expandDims, mul, squeeze, sum, tensor, div, Tensor as T } from '@focalgrad/tensor';
 
 /**
@@ -12,6 +13,12 @@ import { type Tensor, type TensorLike, ShapeError, ValueError, expandDims, mul, 
  * - `'none'` (or `null`): the weighted values themselves.
  *
  * As in Keras, a scalar per-sample loss (1-D inputs reduced over their only axis) is returned as is.
+ *
+ * An empty batch gives 0 for every reduction but `'none'` (which gives the empty per-sample
+ * losses), with a zero gradient: the empty sum is 0 and the means divide with Keras's
+ * `divide_no_nan`. Keras 3 returns the empty values themselves for a `(0,)` batch and PyTorch's
+ * mean gives NaN; a reduction here is always a scalar, so a training step on an empty batch is a
+ * no-op rather than an error or a NaN.
  *
  * @example
  * ```ts
@@ -78,6 +85,7 @@ export function reduceWeightedValues(values: Tensor, reduction: Reduction, sampl
   let sw: Tensor | undefined;
   if (sampleWeight !== undefined && sampleWeight !== null) {
     sw = sampleWeight instanceof T ? sampleWeight : tensor(sampleWeight as number, { dtype: values.dtype === 'int32' ? 'float32' : values.dtype });
+    checkSampleWeight(sw, op);
     let w: Tensor;
     [v, w] = squeezeOrExpandToSameRank(v, sw);
     try {
@@ -89,7 +97,7 @@ export function reduceWeightedValues(values: Tensor, reduction: Reduction, sampl
       throw e;
     }
   }
-  if (reduction === null || reduction === 'none' || v.ndim === 0 || (v.ndim === 1 && v.shape[0] === 0)) return v;
+  if (reduction === null || reduction === 'none' || v.ndim === 0) return v;
   const total = sum(v);
   if (reduction === 'sum') return total;
   if (reduction === 'mean_with_sample_weight' && sw !== undefined) {

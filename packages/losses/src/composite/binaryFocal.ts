@@ -17,6 +17,8 @@ import {
   div,
   exp,
   greater,
+  greaterEqual,
+  detach,
   log,
   log1p,
   maximum,
@@ -65,6 +67,22 @@ function logOneMinusPt(y: Tensor, ym: Tensor, x: Tensor): Tensor {
   const b = add(log(sub(1, ySoft)), ls);
   const logSoft = add(maximum(a, b), log1p(exp(neg(abs(sub(a, b))))));
   return where(hard, logHard, logSoft);
+}
+
+/**
+ * `b^e` (per class along the last axis) for a base `b >= 0`. An exponent below 1 has an infinite
+ * derivative at `b = 0`: for those, the power is differentiated only where `live`, and elsewhere
+ * it is the constant `frozen^e`. Both branches of the `where` are finite (the live one sees 1
+ * where it is not selected), since the gradient flows into both.
+ */
+function powOutsideClip(live: Tensor, b: Tensor, frozen: Tensor, exps: Float64Array): Tensor {
+  const dt = b.dtype;
+  const u = uniformValue(exps);
+  const e = u !== null ? u : lastAxisConstant(exps, dt);
+  const power = (x: Tensor): Tensor => (typeof e === 'number' ? powScalar(x, e) : pow(x, e));
+  if (exps.every((v) => v >= 1)) return power(b);
+  const keep = u !== null ? live : logicalOr(live, greater(mapped(exps, (v) => (v >= 1 ? 1 : 0), dt), 0));
+  return where(keep, power(where(keep, b, 1)), power(detach(frozen)));
 }
 
 /** `d/dx [w · u^γ · bce]` from logits (see `focalLogits`). */
@@ -116,24 +134,25 @@ export function focalProbsDerivative(yt: Tensor, p: Tensor, P: FocalKernelParams
     const bce = neg(add(mul(y, log(pc)), mul(ym, log1p(neg(pc)))));
     const u = add(mul(y, sub(1, p)), mul(ym, p));
     const oneM2y = sub(1, mul(y, 2));
+    // Inside the clip zone (u = 1 − p_t < eps, hard labels only) the BCE's gradient is 0 and the
+    // fused gradient freezes the focal term's base at eps for γ < 1. A power of u with an exponent
+    // below 1 (u^γ for γ < 1, u^(γ−1) for γ < 2) is frozen there too — its value kept, its
+    // derivative 0 — since that derivative is infinite at u = 0 (p_t ∈ {0, 1} exactly).
+    const live = greaterEqual(u, P.lo);
     if (uniform) {
       const g = G[0]!;
       if (g === 2) {
         d = mul(u, add(mul(u, dbce), mul(mul(oneM2y, bce), 2)));
       } else {
-        // u^γ with a zero derivative at u = 0 (where the fused gradient's focal term is frozen).
-        const pos = greater(u, 0);
-        const f = where(pos, powScalar(where(pos, u, 1), g), 0);
-        const ub = g < 1 ? maximum(u, P.lo) : u;
-        d = add(mul(f, dbce), mul(mul(powScalar(ub, g - 1), g), mul(oneM2y, bce)));
+        const f = powOutsideClip(live, u, u, Float64Array.of(g));
+        const df = powOutsideClip(live, u, g < 1 ? maximum(u, P.lo) : u, Float64Array.of(g - 1));
+        d = add(mul(f, dbce), mul(mul(df, g), mul(oneM2y, bce)));
       }
     } else {
-      const zero = mapped(G, (g) => (g === 0 ? 1 : 0), dt);
-      const isZero = greater(zero, 0);
-      const pos = greater(u, 0);
-      const f = where(isZero, 1, where(pos, pow(where(pos, u, 1), mapped(G, (g) => (g === 0 ? 1 : g), dt)), 0));
+      const isZero = greater(mapped(G, (g) => (g === 0 ? 1 : 0), dt), 0);
+      const f = where(isZero, 1, powOutsideClip(live, u, u, G.map((g) => (g === 0 ? 1 : g))));
       const ub = maximum(u, mapped(G, (g) => (g > 0 && g < 1 ? P.lo : -Infinity), dt));
-      const df = where(isZero, 0, pow(ub, mapped(G, (g) => (g === 0 ? 1 : g - 1), dt)));
+      const df = where(isZero, 0, powOutsideClip(live, u, ub, G.map((g) => (g === 0 ? 1 : g - 1))));
       d = add(mul(f, dbce), mul(mul(mul(lastAxisConstant(G, dt), df), oneM2y), bce));
     }
   }

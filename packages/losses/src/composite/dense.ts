@@ -74,9 +74,14 @@ export function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttr
     return mul(gk, sub(ak, mul(p, sub(sum(bk, ax, true), bk))));
   }
   const s = sum(x, ax, true);
-  const r = div(x, s);
-  const inRange = logicalAnd(greaterEqual(r, EPSILON), lessEqual(r, 1 - EPSILON));
-  const o = clip(r, EPSILON, 1 - EPSILON);
+  const inRange = logicalAnd(greaterEqual(div(x, s), EPSILON), lessEqual(div(x, s), 1 - EPSILON));
+  // A row with every class in the clip zone has a constant loss (gradient and Hessian 0), but its
+  // sum can be so small (a row [1e-45] in float32) that the derivative of x / s, which divides by
+  // s², overflows and meets a zero: 0 · ∞. Such rows divide by 1 instead; only their (masked-out)
+  // values change, never a result.
+  const liveRow = greater(sum(inRange, ax, true), 0);
+  const sSafe = where(liveRow, s, 1);
+  const o = clip(div(x, sSafe), EPSILON, 1 - EPSILON);
   let ak: Tensor;
   if (a.gamma === null || gScalar === 0) ak = neg(div(w, o));
   else {
@@ -94,7 +99,7 @@ export function denseGradComposite(y: Tensor, x: Tensor, g: Tensor, a: DenseAttr
   }
   ak = mul(ak, inRange);
   const t = sum(mul(ak, o), ax, true);
-  return mul(div(gk, s), sub(ak, t));
+  return mul(div(gk, sSafe), sub(ak, t));
 }
 
 /** PolyLoss's `ε (γ + 1)`, per class or one number. */

@@ -90,10 +90,13 @@ export function sparseGradComposite(lab: Tensor, x: Tensor, gu: Tensor, a: Spars
   }
   if (a.mode === 'keras') {
     const s = sum(x, ax, true);
-    const rt = div(sum(mul(x, onehot), ax, true), s);
-    const mt = logicalAnd(greaterEqual(rt, EPSILON), lessEqual(rt, 1 - EPSILON));
-    const ot = clip(rt, EPSILON, 1 - EPSILON);
-    return mul(div(mul(gk, mt), s), sub(1, div(onehot, ot)));
+    const xt = sum(mul(x, onehot), ax, true);
+    const mt = logicalAnd(greaterEqual(div(xt, s), EPSILON), lessEqual(div(xt, s), 1 - EPSILON));
+    // A row whose target is clipped has no gradient, but its sum can be so small that the
+    // derivative of a division by it, 1/s², overflows and meets that zero: it divides by 1.
+    const sSafe = where(mt, s, 1);
+    const ot = clip(div(xt, sSafe), EPSILON, 1 - EPSILON);
+    return mul(div(mul(gk, mt), sSafe), sub(1, div(onehot, ot)));
   }
   const c = clip(x, EPSILON, 1 - EPSILON);
   const m = logicalAnd(greaterEqual(x, EPSILON), lessEqual(x, 1 - EPSILON));

@@ -4,6 +4,7 @@
  */
 import { ShapeError, type Tensor, type TensorLike, Tensor as T, mul, tensor } from '@focalgrad/tensor';
 import type { Loss } from '../loss.js';
+import { checkSampleWeight } from './domain.js';
 import { type Reduction, squeezeOrExpandToSameRank } from '../reduction.js';
 
 /**
@@ -38,6 +39,7 @@ export function ignoreMaskWeight(
   const mask = new T(m, shape);
   if (sampleWeight === undefined) return mask;
   const sw = sampleWeight instanceof T ? sampleWeight : tensor(sampleWeight, { dtype });
+  checkSampleWeight(sw, name);
   const [mm, ss] = squeezeOrExpandToSameRank(mask, sw);
   try {
     return mul(ss, mm);

@@ -2,7 +2,7 @@
  * @internal Turning a loss call's arguments into the op's input tensors: float predictions, labels
  * in the form each family reads them, and the label-shape rules.
  */
-import { ShapeError, type Tensor, type TensorLike, Tensor as T, ValueError, astype, broadcastTo, tensor } from '@focalgrad/tensor';
+import { ShapeError, type Tensor, type TensorLike, Tensor as T, ValueError, astype, tensor } from '@focalgrad/tensor';
 import { checkLabels } from './validate.js';
 
 /** @internal Converts a loss input to a float tensor (int32 becomes float32, or `like`'s dtype). */
@@ -28,26 +28,6 @@ export function castPair(yTrue: TensorLike, yPred: TensorLike, op: string, argTr
   let t = asFloat(yTrue, op, argTrue, p);
   if (t.dtype !== p.dtype) t = astype(t, p.dtype);
   return [t, p];
-}
-
-/** Broadcasts labels and predictions to a common shape (NumPy rules), or throws a ShapeError. */
-export function broadcastPair(yt: Tensor, yp: Tensor, op: string, argTrue: string, argPred: string): [Tensor, Tensor] {
-  const a = yt.shape;
-  const b = yp.shape;
-  if (a.length === b.length && a.every((d, i) => d === b[i])) return [yt, yp];
-  const n = Math.max(a.length, b.length);
-  const shape = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = i < n - a.length ? 1 : a[i - (n - a.length)]!;
-    const db = i < n - b.length ? 1 : b[i - (n - b.length)]!;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(op, argPred, `of shape [${b.join(', ')}] cannot be broadcast with ${argTrue} of shape [${a.join(', ')}]`);
-    }
-    shape[i] = da === 1 ? db : da;
-  }
-  const bt = a.length === n && a.every((d, i) => d === shape[i]) ? yt : broadcastTo(yt, shape);
-  const bp = b.length === n && b.every((d, i) => d === shape[i]) ? yp : broadcastTo(yp, shape);
-  return [bt, bp];
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

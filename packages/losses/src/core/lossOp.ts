@@ -4,9 +4,11 @@
  * respect to `yPred` — its derivatives in the same pass, kept as the op's residual; a first-order
  * gradient kernel that only scales that residual by the upstream gradient; and a composite of
  * tensor ops that autograd differentiates for every higher order. Labels are constants of the op.
+ * Infinite logits give the limits of all three (`limits.ts`).
  */
 import { type Op, type Tensor, Tensor as T, defineFusedOp, splitAround } from '@focalgrad/tensor';
 import { allocFloatArray } from './floatArray.js';
+import { type LimitInfo, compositeInput, forwardAtLimits } from './limits.js';
 import { type Derivatives, scaleAll, scaleRows } from './upstream.js';
 
 /** The attributes every loss op carries, whatever its family. */
@@ -36,9 +38,27 @@ export interface LossKernels<A extends LossAttrs> {
   forward(yTrue: Tensor, yPred: Tensor, attrs: A, d: Derivatives | null): Tensor;
   /** `g · ∂result/∂yPred` with differentiable tensor ops (`g` shaped like the result). */
   composite(yTrue: Tensor, yPred: Tensor, g: Tensor, attrs: A): Tensor;
+  /** The predictions' argument name in errors (default `'yPred'`). */
+  readonly predArg?: string;
+  /** Whether `attrs.axis` is a softmax's class axis (rather than an axis averaged over). */
+  readonly softmax?: boolean;
 }
 
 /** Multiplies kept derivatives by the upstream gradient `g` (shaped like the op's result), in place. */
+/** How {@link forwardAtLimits} names the predictions and finds softmax rows. */
+function limitInfo<A extends LossAttrs>(spec: LossKernels<A>, attrs: A): LimitInfo {
+  return { op: spec.name, arg: spec.predArg ?? 'yPred', classAxis: spec.softmax === true ? attrs.axis : null };
+}
+
+/**
+ * The result for empty predictions: zeros of the result's shape. A mean over an empty axis, or a
+ * fused mean over no values, is 0 (Keras's `divide_no_nan`), never 0/0.
+ */
+function emptyResult(yp: Tensor, attrs: LossAttrs): Tensor {
+  const shape = attrs.reduceBy !== null ? [] : attrs.axis === null ? yp.shape.slice() : yp.shape.filter((_, i) => i !== attrs.axis);
+  return new T(allocFloatArray(yp.dtype, shape.reduce((a, b) => a * b, 1)), shape);
+}
+
 function applyUpstream(d: Derivatives, g: Tensor, yPred: Tensor, attrs: LossAttrs): Derivatives {
   if (attrs.reduceBy !== null) return scaleAll(d, g.data[0]!);
   if (attrs.axis === null) return scaleRows(d, g.data, d.length, 1, 1);
@@ -55,8 +75,9 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
   return defineFusedOp<A>({
     name: spec.name,
     forward: ([yt, yp], attrs, ctx) => {
+      if (yp!.size === 0) return emptyResult(yp!, attrs);
       const d = ctx.recording && yp!.requiresGrad ? allocFloatArray(yp!.dtype, yp!.size) : null;
-      const out = spec.forward(yt!, yp!, attrs, d);
+      const out = forwardAtLimits(spec.forward, yt!, yp!, attrs, d, limitInfo(spec, attrs));
       if (d !== null) ctx.save(d);
       return out;
     },
@@ -64,14 +85,15 @@ export function defineLossOp<A extends LossAttrs>(spec: LossKernels<A>): Op<A> {
       null,
       {
         kernel: (g, { inputs: [yt, yp], attrs, saved }) => {
+          if (yp!.size === 0) return new T(allocFloatArray(yp!.dtype, 0), yp!.shape);
           let d = saved as Derivatives | undefined;
           if (d === undefined) {
             d = allocFloatArray(yp!.dtype, yp!.size);
-            spec.forward(yt!, yp!, attrs, d);
+            forwardAtLimits(spec.forward, yt!, yp!, attrs, d, limitInfo(spec, attrs));
           }
           return new T(applyUpstream(d, g, yp!, attrs), yp!.shape);
         },
-        composite: (g, { inputs: [yt, yp], attrs }) => spec.composite(yt!, yp!, g, attrs),
+        composite: (g, { inputs: [yt, yp], attrs }) => spec.composite(yt!, compositeInput(yp!, limitInfo(spec, attrs)), g, attrs),
       },
     ],
   });

@@ -22,6 +22,8 @@ export interface PreparedCall<A extends LossAttrs> {
 export interface LossSpec<O, A extends LossAttrs> {
   /** The loss function's name, used in its errors. */
   readonly name: string;
+  /** Every option the loss function accepts: any other key is a typed error, never ignored. */
+  readonly options: readonly string[];
   prepare(yTrue: TensorLike, yPred: TensorLike, options: O): PreparedCall<A>;
   /** The loss's fused op (from `defineLossOp`). */
   readonly op: (inputs: readonly Tensor[], attrs: A) => Tensor;

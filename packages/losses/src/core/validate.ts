@@ -25,6 +25,8 @@ export function checkAtLeast(v: unknown, min: number, op: string, arg: string): 
 
 /** @internal Whether a value is a finite number. */
 export const isFiniteNumber = (x: number): boolean => Number.isFinite(x);
+/** @internal Whether a value is a number in [0, 1]. */
+export const isUnit = (x: number): boolean => x >= 0 && x <= 1;
 /** @internal Whether a value is a finite number >= 0. */
 export const isFiniteNonNegative = (x: number): boolean => Number.isFinite(x) && x >= 0;
 

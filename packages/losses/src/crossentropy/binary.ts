@@ -2,7 +2,7 @@
  * Keras 3's `binary_crossentropy` / `BinaryCrossentropy` as one fused op with an analytic,
  * twice-differentiable backward.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
@@ -45,7 +45,8 @@ export interface BinaryCrossentropyOptions {
  * @param options - `fromLogits`, `labelSmoothing`, `axis`.
  * @returns the per-sample loss: `yPred`'s shape without `axis`.
  * @throws ShapeError if the shapes differ or `axis` is out of range; ValueError for a
- *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
+ *   `labelSmoothing` outside [0, 1], a non-boolean `fromLogits`, labels or probabilities outside
+ *   [0, 1], NaN logits, or an unknown option key.
  * @example
  * ```ts
  * // keras/src/losses/losses.py, binary_crossentropy docstring
@@ -54,6 +55,7 @@ export interface BinaryCrossentropyOptions {
  * ```
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -91,7 +93,7 @@ export class BinaryCrossentropy extends Loss {
 
   /** @param options - the function's options plus `reduction`, `name` and `dtype`. */
   constructor(options: BinaryCrossentropyLossOptions = {}) {
-    super(options, 'binary_crossentropy');
+    super(options, 'binary_crossentropy', spec.options);
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     this.fromLogits = checkBool(fromLogits, this.name, 'fromLogits');
     this.labelSmoothing = checkUnit(labelSmoothing, this.name, 'labelSmoothing');

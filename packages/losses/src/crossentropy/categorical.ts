@@ -2,7 +2,7 @@
  * Keras 3 `categorical_crossentropy` / `CategoricalCrossentropy`: one-hot (or soft) labels, as a
  * fused op with an analytic backward.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { runLoss } from '../core/runner.js';
@@ -60,6 +60,7 @@ export interface CategoricalCrossentropyOptions {
  * ```
  */
 export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: CategoricalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing, axis: options.axis });
 }
 
@@ -83,7 +84,7 @@ export class CategoricalCrossentropy extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'categorical_crossentropy'`) and `dtype`. */
   constructor(options: CategoricalCrossentropyOptions & LossOptions = {}) {
-    super(options, 'categorical_crossentropy');
+    super(options, 'categorical_crossentropy', spec.options);
     this.fromLogits = checkBool(options.fromLogits ?? false, this.name, 'fromLogits');
     this.labelSmoothing = checkUnit(options.labelSmoothing ?? 0, this.name, 'labelSmoothing');
     this.axis = checkAxisOption(options.axis ?? -1, this.name);

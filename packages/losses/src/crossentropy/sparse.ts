@@ -2,7 +2,7 @@
  * Keras 3 `sparse_categorical_crossentropy` / `SparseCategoricalCrossentropy`: integer labels, as a
  * fused op with an analytic backward, including Keras's `ignore_class`.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { callWithIgnoreMask } from '../core/ignoreMask.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
@@ -57,6 +57,7 @@ export interface SparseCategoricalCrossentropyOptions {
  * ```
  */
 export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: SparseCategoricalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, {
     fromLogits: options.fromLogits,
     axis: options.axis,
@@ -87,7 +88,7 @@ export class SparseCategoricalCrossentropy extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'sparse_categorical_crossentropy'`) and `dtype`. */
   constructor(options: SparseCategoricalCrossentropyOptions & LossOptions = {}) {
-    super(options, 'sparse_categorical_crossentropy');
+    super(options, 'sparse_categorical_crossentropy', spec.options);
     this.fromLogits = checkBool(options.fromLogits ?? false, this.name, 'fromLogits');
     this.axis = checkAxisOption(options.axis ?? -1, this.name);
     this.ignoreClass = checkIgnoreClass(options.ignoreClass, this.name);

@@ -3,12 +3,12 @@
  * Keras 3 TensorFlow backend for logits) as one fused op with an analytic, NaN-free backward that
  * is differentiable again.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
-import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative, isFiniteNumber } from '../core/validate.js';
+import { checkAxisOption, checkBool, checkUnit, isFiniteNonNegative, isUnit } from '../core/validate.js';
 import { binaryFocalCrossentropySpec as spec } from '../specs/binaryFocalCrossentropy.js';
 
 /**
@@ -60,7 +60,8 @@ export interface BinaryFocalCrossentropyOptions {
  * 1 (no `0^0` gradient NaN). On the probability path with 0 < γ < 1, the derivative of
  * `(1 − p_t)^γ` is infinite at `p_t = 1`; where `1 − p_t < 1e-7` (inside Keras's clip zone) it is
  * evaluated at `1 − p_t = 1e-7`, its one-sided limit at the clip boundary, so the gradient stays
- * finite. Probabilities outside [0, 1] with a fractional γ give NaN, as in Keras.
+ * finite. Labels and probabilities must lie in [0, 1] (Keras accepts others and returns NaN or a
+ * wrong number); infinite logits give the limits (see the README's guarantees).
  *
  * `yTrue` is a constant: it receives no gradient (`null`).
  *
@@ -69,8 +70,9 @@ export interface BinaryFocalCrossentropyOptions {
  * @param options - see {@link BinaryFocalCrossentropyOptions}.
  * @returns the per-sample loss: `yPred`'s shape without `axis`.
  * @throws ShapeError for mismatched shapes, an axis out of range or per-class arrays whose length
- *   is not the last dimension; ValueError for a negative or non-finite `gamma`, a non-finite
- *   `alpha`, `labelSmoothing` outside [0, 1] or non-boolean flags.
+ *   is not the last dimension; ValueError for a negative or non-finite `gamma`, an `alpha` outside
+ *   [0, 1], `labelSmoothing` outside [0, 1], non-boolean flags, labels or probabilities outside
+ *   [0, 1], NaN logits, or an unknown option key.
  * @example
  * ```ts
  * // keras/src/losses/losses.py, binary_focal_crossentropy docstring
@@ -80,6 +82,7 @@ export interface BinaryFocalCrossentropyOptions {
  * ```
  */
 export function binaryFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -125,10 +128,10 @@ export class BinaryFocalCrossentropy extends Loss {
 
   /** @param options - the function's options plus `reduction`, `name` and `dtype`. */
   constructor(options: BinaryFocalCrossentropyLossOptions = {}) {
-    super(options, 'binary_focal_crossentropy');
+    super(options, 'binary_focal_crossentropy', spec.options);
     const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     this.applyClassBalancing = checkBool(applyClassBalancing, this.name, 'applyClassBalancing');
-    checkPerClassValues(alpha, this.name, 'alpha', isFiniteNumber, 'a finite number');
+    checkPerClassValues(alpha, this.name, 'alpha', isUnit, 'a number in [0, 1]');
     checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');
     this.alpha = configValue(alpha) as number | number[];
     this.gamma = configValue(gamma) as number | number[];

@@ -3,7 +3,7 @@
  * (artemmavrin/focal-loss, `src/focal_loss/_binary_focal_loss.py`) as one fused op with an
  * analytic, twice-differentiable backward.
  */
-import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ValueError, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
 import { runLoss, runLossReduced } from '../core/runner.js';
@@ -49,7 +49,10 @@ export interface BinaryFocalLossOptions {
  *   (1 − y)·p^γ)·(log(1 + e^−|x|) + max(−x, 0))` form. Logits of ±1e4 give finite values and
  *   gradients.
  *
- * Labels and predictions broadcast against each other, as in the reference. One fused op with an
+ * Labels and predictions must have the same shape. The reference broadcasts them, so labels `[N]`
+ * against predictions `[N, 1]` give an `[N, N]` loss whose mean looks plausible and is wrong; here
+ * that is a ShapeError (reshape one of them). Labels must lie in [0, 1], and so must probabilities
+ * (`fromLogits: false`). One fused op with an
  * analytic backward that is differentiable again; every power has a base >= 1e-7 (probabilities)
  * or is taken in log space (logits), so γ in (0, 1), γ = 0 and saturated inputs give finite
  * gradients. `yTrue` is a constant: it receives no gradient (`null`).
@@ -57,10 +60,11 @@ export interface BinaryFocalLossOptions {
  * @param yTrue - labels (0/1; cast to `yPred`'s dtype).
  * @param yPred - probabilities or logits (float32 for plain arrays).
  * @param options - `gamma` (required), `posWeight`, `fromLogits`, `labelSmoothing`.
- * @returns the elementwise loss, with the broadcast shape of `yTrue` and `yPred`.
- * @throws ShapeError if the shapes do not broadcast or a per-class array has the wrong length;
- *   ValueError for a missing, negative or non-finite `gamma`, a negative `posWeight`, a
- *   `labelSmoothing` outside [0, 1] or a non-boolean `fromLogits`.
+ * @returns the elementwise loss, with the shape of `yTrue` and `yPred`.
+ * @throws ShapeError if the shapes differ or a per-class array has the wrong length; ValueError for
+ *   labels or probabilities outside [0, 1], NaN logits, a missing, negative or non-finite `gamma`,
+ *   a negative `posWeight`, a `labelSmoothing` outside [0, 1], a non-boolean `fromLogits`, or an
+ *   unknown option key.
  * @example
  * ```ts
  * // focal-loss docstring (an executed doctest): [0.001 0.032 0.001]
@@ -68,6 +72,7 @@ export interface BinaryFocalLossOptions {
  * ```
  */
 export function binaryFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: BinaryFocalLossOptions): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -84,7 +89,8 @@ export interface BinaryFocalLossLossOptions extends BinaryFocalLossOptions, Loss
 
 /**
  * The `focal-loss` package's `BinaryFocalLoss` class: {@link binaryFocalLoss} elementwise (no rank
- * fix-up: labels and predictions broadcast), then the sample weight and the reduction. The default
+ * fix-up, no broadcasting: `.call([0, 1, 1], [[0.2], [0.7], [0.9]])` is a ShapeError, where the
+ * reference returns the mean of a `[3, 3]` broadcast), then the sample weight and the reduction. The default
  * `'sum_over_batch_size'` is the **mean over all elements**, as tf.keras's `AUTO` reduction of the
  * elementwise loss.
  *
@@ -106,7 +112,7 @@ export class BinaryFocalLoss extends Loss {
 
   /** @param options - the function's options (with the required `gamma`) plus `reduction`, `name` and `dtype`. */
   constructor(options: BinaryFocalLossLossOptions) {
-    super(options ?? {}, 'binary_focal_loss');
+    super(options ?? {}, 'binary_focal_loss', spec.options);
     const { gamma, posWeight = null, fromLogits = false, labelSmoothing = null } = options ?? ({} as BinaryFocalLossLossOptions);
     if (gamma === undefined) throw new ValueError(this.name, 'gamma', 'is required (a number >= 0, or one per class), got undefined');
     checkPerClassValues(gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');

@@ -2,7 +2,7 @@
  * Keras 3 `categorical_focal_crossentropy` / `CategoricalFocalCrossentropy` as a fused op with an
  * analytic, NaN-free backward.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -74,7 +74,9 @@ export interface CategoricalFocalCrossentropyOptions {
  *
  * Differences from Keras, by choice: a list `alpha` (and `gamma`) is aligned with the class
  * `axis` (Keras broadcasts a list against the last dimension whatever `axis` is); `alpha`,
- * `gamma` and `labelSmoothing` are validated; a class axis of size 1 is accepted without a warning.
+ * `gamma` and `labelSmoothing` are validated; a class axis of size 1 is accepted without a warning;
+ * label rows must be distributions (entries in [0, 1] summing to 1) and probabilities must lie in
+ * [0, 1] (ValueErrors); infinite logits give the limits (a −∞ logit masks its class out).
  *
  * @param yTrue - one-hot or soft labels, the shape of `yPred`.
  * @param yPred - probabilities or logits.
@@ -89,6 +91,7 @@ export interface CategoricalFocalCrossentropyOptions {
  * ```
  */
 export function categoricalFocalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: CategoricalFocalCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, {
     alpha: options.alpha ?? 0.25,
     gamma: options.gamma ?? 2,
@@ -126,7 +129,7 @@ export class CategoricalFocalCrossentropy extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'categorical_focal_crossentropy'`) and `dtype`. */
   constructor(options: CategoricalFocalCrossentropyOptions & LossOptions = {}) {
-    super(options, 'categorical_focal_crossentropy');
+    super(options, 'categorical_focal_crossentropy', spec.options);
     const alpha = options.alpha ?? 0.25;
     const gamma = options.gamma ?? 2;
     checkPerClassValues(alpha, this.name, 'alpha', isFiniteNonNegative, 'a finite number >= 0');

@@ -2,7 +2,7 @@
  * torchvision's `sigmoid_focal_loss` (RetinaNet's loss, from fvcore) as one fused op with an
  * analytic, twice-differentiable backward; the reduction is fused into the same pass.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { runLoss } from '../core/runner.js';
 import { sigmoidFocalLossSpec as spec } from '../specs/sigmoidFocalLoss.js';
 
@@ -51,7 +51,9 @@ export interface SigmoidFocalLossOptions {
  * @param options - `alpha`, `gamma`, `reduction`.
  * @returns the elementwise loss, or its mean or sum (a scalar).
  * @throws ShapeError for mismatched shapes or per-class arrays of the wrong length; ValueError for
- *   a negative or non-finite `gamma`, a non-finite `alpha` or an unknown `reduction`.
+ *   a negative or non-finite `gamma`, an `alpha` above 1 (torchvision's check; a negative one
+ *   disables the weighting), targets outside [0, 1], NaN inputs, an unknown `reduction` or an
+ *   unknown option key. Infinite inputs give the limits (+∞ where the loss grows without bound).
  * @example
  * ```ts
  * sigmoidFocalLoss([[2.0, -1.0]], [[1, 0]]);                          // elementwise, shape [1, 2]
@@ -60,5 +62,6 @@ export interface SigmoidFocalLossOptions {
  * ```
  */
 export function sigmoidFocalLoss(inputs: TensorLike, targets: TensorLike, options: SigmoidFocalLossOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, targets, inputs, options);
 }

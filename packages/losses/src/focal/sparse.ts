@@ -2,7 +2,7 @@
  * The `focal-loss` package's `sparse_categorical_focal_loss` / `SparseCategoricalFocalLoss`
  * (integer labels) as a fused op with an analytic, NaN-free backward.
  */
-import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ValueError, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { callWithIgnoreMask } from '../core/ignoreMask.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -76,6 +76,7 @@ export interface SparseCategoricalFocalLossOptions {
  * ```
  */
 export function sparseCategoricalFocalLoss(yTrue: TensorLike, yPred: TensorLike, options: SparseCategoricalFocalLossOptions): Tensor {
+  checkOptions(spec.name, options, spec.options);
   const name = 'sparseCategoricalFocalLoss';
   const o = (options ?? {}) as Partial<SparseCategoricalFocalLossOptions>;
   return runLoss(spec, yTrue, yPred, {
@@ -117,7 +118,7 @@ export class SparseCategoricalFocalLoss extends Loss {
 
   /** @param options - the loss options (`gamma` required) plus `reduction`, `name` (default `'sparse_categorical_focal_loss'`) and `dtype`. */
   constructor(options: SparseCategoricalFocalLossOptions & LossOptions) {
-    super(options ?? {}, 'sparse_categorical_focal_loss');
+    super(options ?? {}, 'sparse_categorical_focal_loss', spec.options);
     const o = (options ?? {}) as Partial<SparseCategoricalFocalLossOptions>;
     if (o.gamma === undefined) missingGamma(this.name);
     checkPerClassValues(o.gamma, this.name, 'gamma', isFiniteNonNegative, 'a finite number >= 0');

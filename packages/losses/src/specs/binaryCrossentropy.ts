@@ -1,6 +1,7 @@
 /** @internal Keras 3's binary crossentropy as a spec: its checks, its fused kernels and its composite. */
 import { mul } from '@focalgrad/tensor';
 import type { BinaryCrossentropyOptions } from '../crossentropy/binary.js';
+import { checkBinaryDomain } from '../core/domain.js';
 import { castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
 import type { LossSpec } from '../core/runner.js';
@@ -20,12 +21,14 @@ const NAME = 'binaryCrossentropy';
 /** @internal */
 export const binaryCrossentropySpec: LossSpec<BinaryCrossentropyOptions, BceAttrs> = {
   name: NAME,
+  options: ['fromLogits', 'labelSmoothing', 'axis'],
   prepare(yTrue, yPred, options) {
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     checkBool(fromLogits, NAME, 'fromLogits');
     checkUnit(labelSmoothing, NAME, 'labelSmoothing');
     const [yt, yp] = castPair(yTrue, yPred, NAME);
     checkSameShape(yp, yt, NAME, 'yPred', 'yTrue', 'binary');
+    checkBinaryDomain(yt, yp, fromLogits, NAME);
     const ax = normalizeAxis(axis, yp.ndim, NAME, 'mean');
     const { lo, hi } = clipBounds(yp.dtype);
     const P: BceKernelParams = { smoothA: 1 - labelSmoothing, smoothB: 0.5 * labelSmoothing, lo, hi, C: 1 };

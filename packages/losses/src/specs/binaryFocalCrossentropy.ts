@@ -4,11 +4,12 @@
  */
 import { mul } from '@focalgrad/tensor';
 import type { BinaryFocalCrossentropyOptions } from '../focal/binary.js';
+import { checkBinaryDomain } from '../core/domain.js';
 import { castPair } from '../core/inputs.js';
 import { type LossAttrs, defineLossOp } from '../core/lossOp.js';
 import { ALONG_LAST_AXIS, expandTo, lastAxisClasses, parsePerClass } from '../core/perClass.js';
 import type { LossSpec } from '../core/runner.js';
-import { checkBool, checkSameShape, checkUnit, isFiniteNonNegative, isFiniteNumber, normalizeAxis } from '../core/validate.js';
+import { checkBool, checkSameShape, checkUnit, isFiniteNonNegative, isUnit, normalizeAxis } from '../core/validate.js';
 import { focalLogitsDerivative, focalProbsDerivative } from '../composite/binaryFocal.js';
 import { binaryUpstream } from '../composite/terms.js';
 import { type FocalKernelParams, clipBounds, focalParams, lossKernels, runBinaryKernel } from '../kernels/index.js';
@@ -24,6 +25,7 @@ const NAME = 'binaryFocalCrossentropy';
 /** @internal */
 export const binaryFocalCrossentropySpec: LossSpec<BinaryFocalCrossentropyOptions, BfceAttrs> = {
   name: NAME,
+  options: ['applyClassBalancing', 'alpha', 'gamma', 'fromLogits', 'labelSmoothing', 'axis'],
   prepare(yTrue, yPred, options) {
     const { applyClassBalancing = false, alpha = 0.25, gamma = 2, fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
     checkBool(applyClassBalancing, NAME, 'applyClassBalancing');
@@ -31,10 +33,12 @@ export const binaryFocalCrossentropySpec: LossSpec<BinaryFocalCrossentropyOption
     checkUnit(labelSmoothing, NAME, 'labelSmoothing');
     const [yt, yp] = castPair(yTrue, yPred, NAME);
     checkSameShape(yp, yt, NAME, 'yPred', 'yTrue', 'binary');
+    checkBinaryDomain(yt, yp, fromLogits, NAME);
     const ax = normalizeAxis(axis, yp.ndim, NAME, 'mean');
     const K = lastAxisClasses(yp.shape);
     const g = parsePerClass(gamma, K, NAME, 'gamma', isFiniteNonNegative, 'a finite number >= 0', ALONG_LAST_AXIS);
-    const a = parsePerClass(alpha, K, NAME, 'alpha', isFiniteNumber, 'a finite number', ALONG_LAST_AXIS);
+    // α outside [0, 1] makes 1 − α or α negative: a negative loss, never meant.
+    const a = parsePerClass(alpha, K, NAME, 'alpha', isUnit, 'a number in [0, 1]', ALONG_LAST_AXIS);
     const C = (g.perClass || (applyClassBalancing && a.perClass)) && K > 1 ? K : 1;
     let wPos: Float64Array | null = null;
     let wNeg: Float64Array | null = null;

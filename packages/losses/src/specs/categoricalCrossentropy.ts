@@ -2,4 +2,4 @@
 import { denseSpec } from './dense.js';
 
 /** @internal */
-export const categoricalCrossentropySpec = denseSpec('categoricalCrossentropy');
+export const categoricalCrossentropySpec = denseSpec('categoricalCrossentropy', ['fromLogits', 'labelSmoothing', 'axis']);

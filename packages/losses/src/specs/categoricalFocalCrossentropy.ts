@@ -2,4 +2,4 @@
 import { denseSpec } from './dense.js';
 
 /** @internal */
-export const categoricalFocalCrossentropySpec = denseSpec('categoricalFocalCrossentropy');
+export const categoricalFocalCrossentropySpec = denseSpec('categoricalFocalCrossentropy', ['alpha', 'gamma', 'fromLogits', 'labelSmoothing', 'axis']);

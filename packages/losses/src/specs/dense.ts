@@ -4,6 +4,7 @@
  * in their options only.
  */
 import { ShapeError, type TensorLike } from '@focalgrad/tensor';
+import { checkDistributionRows, checkUnitInterval } from '../core/domain.js';
 import { asFloat } from '../core/inputs.js';
 import { defineLossOp } from '../core/lossOp.js';
 import { classFactor } from '../core/perClass.js';
@@ -23,10 +24,11 @@ export interface DenseOptions {
   epsilon?: unknown;
 }
 
-/** @internal The spec of a dense softmax loss named `name`. */
-export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
+/** @internal The spec of a dense softmax loss named `name`, whose function accepts `options`. */
+export function denseSpec(name: string, options: readonly (keyof DenseOptions)[]): LossSpec<DenseOptions, DenseAttrs> {
   return {
     name,
+    options,
     prepare(yTrue: TensorLike, yPred: TensorLike, o: DenseOptions) {
       const fromLogits = checkBool(o.fromLogits ?? false, name, 'fromLogits');
       const labelSmoothing = checkUnit(o.labelSmoothing ?? 0, name, 'labelSmoothing');
@@ -36,6 +38,8 @@ export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
       checkSameShape(p, y, name, 'yPred', 'yTrue', 'softmax');
       const k = p.shape[axis]!;
       if (k === 0) throw new ShapeError(name, 'yPred', `expected at least one class along axis ${axis}, got shape [${p.shape.join(', ')}]`);
+      checkDistributionRows(y, axis, name, 'yTrue');
+      if (!fromLogits) checkUnitInterval(p, name, 'yPred', 'probabilities (fromLogits is false)');
       const alpha = o.alpha === undefined ? null : classFactor(o.alpha, k, name, 'alpha', 1);
       // ε >= −1 keeps Poly-1 decreasing in p_t (Leng et al.): below it the loss rewards wrong answers.
       const poly = o.epsilon === undefined ? 0 : checkAtLeast(o.epsilon, -1, name, 'epsilon');
@@ -46,6 +50,7 @@ export function denseSpec(name: string): LossSpec<DenseOptions, DenseAttrs> {
     },
     op: defineLossOp<DenseAttrs>({
       name,
+      softmax: true,
       forward: (y, x, a, d) => lossKernels.dense(y, x, a, name, d),
       composite: (y, x, g, a) => denseGradComposite(y, x, g, a),
     }),

@@ -2,4 +2,4 @@
 import { sparseSpec } from './sparse.js';
 
 /** @internal */
-export const sparseCategoricalCrossentropySpec = sparseSpec('sparseCategoricalCrossentropy', 'keras');
+export const sparseCategoricalCrossentropySpec = sparseSpec('sparseCategoricalCrossentropy', 'keras', ['fromLogits', 'axis', 'ignoreClass']);

@@ -2,4 +2,4 @@
 import { sparseSpec } from './sparse.js';
 
 /** @internal */
-export const sparseCategoricalFocalLossSpec = sparseSpec('sparseCategoricalFocalLoss', 'focal');
+export const sparseCategoricalFocalLossSpec = sparseSpec('sparseCategoricalFocalLoss', 'focal', ['gamma', 'classWeight', 'fromLogits', 'axis', 'ignoreClass']);

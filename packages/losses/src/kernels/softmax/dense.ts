@@ -198,7 +198,11 @@ function denseKernel(
         }
         if (wantGrad) {
           const f = gr / s;
-          for (let k = 0, idx = base; k < K; k++, idx += inner) gradOut[idx] = f * (sa[k]! - t);
+          // 1/s overflows for a denormal row sum; a class without gradient (clipped) still gets 0.
+          for (let k = 0, idx = base; k < K; k++, idx += inner) {
+            const v = sa[k]! - t;
+            gradOut[idx] = v === 0 && !Number.isFinite(f) ? 0 : f * v;
+          }
         }
       }
       if (lossOut !== null) lossOut[r] = loss;

@@ -148,7 +148,9 @@ function sparseKernel(
             const dM = g < 1 ? -g * Math.pow(b < EPSILON ? EPSILON : b, g - 1) : -g * powG(b, g - 1);
             dxt += wg * dM * xent;
           }
-          gradOut[ti] = gradOut[ti]! + dxt;
+          // The target's two terms are summed in float64 and rounded once: they nearly cancel when
+          // p_t is small, and a float32 `wm` stored first loses the difference (all of it at K = 1).
+          gradOut[ti] = (xt >= EPSILON && xt <= 1 - EPSILON ? wm : 0) + dxt;
         }
       } else {
         let s = 0;
