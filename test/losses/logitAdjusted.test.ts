@@ -62,3 +62,10 @@ describe('logitAdjustedCrossentropy', () => {
     expect(() => new LogitAdjustedCrossentropy({ priors: [1, -1] })).toThrow(/priors/);
   });
 });
+
+describe('option keys', () => {
+  it('rejects a misspelt option of the function and of the class', () => {
+    expect(() => logitAdjustedCrossentropy(LABELS, Z, { priors: PRIORS, temperature: 2 } as never)).toThrow(/temperature/);
+    expect(() => new LogitAdjustedCrossentropy({ priors: PRIORS, temperature: 2 } as never)).toThrow(/temperature/);
+  });
+});

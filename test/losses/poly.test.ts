@@ -36,11 +36,11 @@ describe('polyLoss', () => {
 
   it('rejects ε below −1 or not a finite number, naming the argument', () => {
     for (const epsilon of [-1.5, Number.NaN, Infinity]) {
-      expect(() => polyLoss(Y, Z, { epsilon })).toThrow(ValueError);
-      expect(() => polyLoss(Y, Z, { epsilon })).toThrow(/epsilon.*expected a finite number >= -1/);
+      expect(() => polyLoss(Y, Z, { epsilon, fromLogits: true })).toThrow(ValueError);
+      expect(() => polyLoss(Y, Z, { epsilon, fromLogits: true })).toThrow(/epsilon.*expected a finite number >= -1/);
       expect(() => new PolyLoss({ epsilon })).toThrow(/epsilon/);
     }
-    expect(() => polyLoss(Y, Z, { gamma: -1 })).toThrow(/gamma/);
+    expect(() => polyLoss(Y, Z, { gamma: -1, fromLogits: true })).toThrow(/gamma/);
   });
 });
 
@@ -57,5 +57,12 @@ describe('PolyLoss', () => {
     const a = new PolyLoss({ epsilon: 0, fromLogits: true }).call(Y, Z, [0.2, 0.5, 0.3]).item();
     const b = new CategoricalCrossentropy({ fromLogits: true }).call(Y, Z, [0.2, 0.5, 0.3]).item();
     expect(a).toBeCloseTo(b, 14);
+  });
+});
+
+describe('option keys', () => {
+  it('rejects a misspelt option of the function and of the class', () => {
+    expect(() => polyLoss(Y, Z, { epsilom: 1 } as never)).toThrow(/epsilom/);
+    expect(() => new PolyLoss({ epsilom: 1 } as never)).toThrow(/epsilom/);
   });
 });

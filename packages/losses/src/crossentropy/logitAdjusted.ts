@@ -2,7 +2,7 @@
  * The logit-adjusted softmax crossentropy of Menon et al., "Long-tail learning via logit
  * adjustment" (ICLR 2021): the long-tail baseline the focal loss is compared against.
  */
-import { type Tensor, type TensorLike, ValueError } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, ValueError, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { callWithIgnoreMask } from '../core/ignoreMask.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -64,6 +64,7 @@ export interface LogitAdjustedCrossentropyOptions {
  * ```
  */
 export function logitAdjustedCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: LogitAdjustedCrossentropyOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, options);
 }
 
@@ -93,7 +94,7 @@ export class LogitAdjustedCrossentropy extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'logit_adjusted_crossentropy'`) and `dtype`. */
   constructor(options: LogitAdjustedCrossentropyOptions & LossOptions = {}) {
-    super(options, 'logit_adjusted_crossentropy');
+    super(options, 'logit_adjusted_crossentropy', spec.options);
     if (typeof options.priors !== 'object' || options.priors === null) {
       throw new ValueError(this.name, 'priors', `expected one class prior or count per class, got ${String(options.priors)}`);
     }

@@ -3,7 +3,7 @@
  * `poly_loss_cross_entropy`) and over the focal loss — as a fused op with an analytic, NaN-free
  * backward that is differentiable again.
  */
-import type { Tensor, TensorLike } from '@focalgrad/tensor';
+import { type Tensor, type TensorLike, checkOptions } from '@focalgrad/tensor';
 import { Loss, type LossConfig, type LossOptions } from '../loss.js';
 import { squeezeOrExpandToSameRank } from '../reduction.js';
 import { checkPerClassValues, configValue } from '../core/perClass.js';
@@ -74,6 +74,7 @@ export interface PolyLossOptions {
  * ```
  */
 export function polyLoss(yTrue: TensorLike, yPred: TensorLike, options: PolyLossOptions = {}): Tensor {
+  checkOptions(spec.name, options, spec.options);
   return runLoss(spec, yTrue, yPred, {
     epsilon: options.epsilon ?? 2,
     gamma: options.gamma,
@@ -111,7 +112,7 @@ export class PolyLoss extends Loss {
 
   /** @param options - the loss options plus `reduction`, `name` (default `'poly_loss'`) and `dtype`. */
   constructor(options: PolyLossOptions & LossOptions = {}) {
-    super(options, 'poly_loss');
+    super(options, 'poly_loss', spec.options);
     this.epsilon = checkAtLeast(options.epsilon ?? 2, -1, this.name, 'epsilon');
     const gamma = options.gamma ?? 0;
     const alpha = options.alpha ?? 1;

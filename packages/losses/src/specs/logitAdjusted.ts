@@ -24,8 +24,8 @@ export interface LogitAdjustedOptions {
 }
 
 const NAME = 'logitAdjustedCrossentropy';
-const dense = denseSpec(NAME);
-const sparse = sparseSpec(NAME, 'keras');
+const dense = denseSpec(NAME, ['fromLogits', 'axis', 'labelSmoothing']);
+const sparse = sparseSpec(NAME, 'keras', ['fromLogits', 'axis', 'ignoreClass']);
 
 type Attrs = DenseAttrs | SparseAttrs;
 
@@ -57,6 +57,7 @@ function adjusted(p: Tensor, priors: unknown, tau: number, axis: number): Tensor
 /** @internal */
 export const logitAdjustedSpec: LossSpec<LogitAdjustedOptions, Attrs> = {
   name: NAME,
+  options: ['priors', 'tau', 'axis', 'labelSmoothing', 'ignoreClass'],
   prepare(yTrue, yPred, o): PreparedCall<Attrs> {
     const tau = checkAtLeast(o.tau ?? 1, 0, NAME, 'tau');
     const p = asFloat(yPred, NAME, 'yPred');

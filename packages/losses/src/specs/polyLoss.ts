@@ -2,4 +2,4 @@
 import { denseSpec } from './dense.js';
 
 /** @internal */
-export const polyLossSpec = denseSpec('polyLoss');
+export const polyLossSpec = denseSpec('polyLoss', ['epsilon', 'gamma', 'alpha', 'fromLogits', 'labelSmoothing', 'axis']);
