@@ -8,6 +8,7 @@ import {
   CategoricalCrossentropy,
   CategoricalFocalCrossentropy,
   SparseCategoricalCrossentropy,
+  FocalLossStar,
   LogitAdjustedCrossentropy,
   PolyLoss,
   SparseCategoricalFocalLoss,
@@ -16,6 +17,7 @@ import {
   binaryFocalLoss,
   categoricalCrossentropy,
   categoricalFocalCrossentropy,
+  focalLossStar,
   logitAdjustedCrossentropy,
   polyLoss,
   sigmoidFocalLoss,
@@ -24,7 +26,7 @@ import {
 } from '@focalgrad/losses';
 import { tensor } from '@focalgrad/tensor';
 import { lossTest, oneHotProbabilities, refCce, refCfce, refScce, refSparseFocal, saturatedLogits, saturatedProbabilities } from './harness.js';
-import { refPoly } from './references.js';
+import { refFocalStar, refPoly } from './references.js';
 
 // Binary inputs: labels (hard and soft), logits and probabilities away from the clip.
 const Y2 = [[0, 1, 1], [1, 0, 0.3]];
@@ -98,3 +100,7 @@ const shifted = (x: number[][], tau: number) => x.map((row) => row.map((v, k) =>
 lossTest({ name: 'logitAdjustedCrossentropy, integer labels', loss: (t, p) => logitAdjustedCrossentropy(t, p, { priors: PRIORS }), yTrue: int32(SL), yPred: SX, references: [{ expected: refScce(SL, shifted(SX, 1), true) }], saturated: saturatedLogits([3, 3]) });
 lossTest({ name: 'logitAdjustedCrossentropy, one-hot labels, τ = 2, smoothing', loss: (t, p) => logitAdjustedCrossentropy(t, p, { priors: PRIORS, tau: 2, labelSmoothing: 0.1 }), yTrue: SY, yPred: SX, references: [{ expected: refCce(SY, shifted(SX, 2), true, 0.1) }], saturated: saturatedLogits([3, 3]) });
 lossTest({ name: 'LogitAdjustedCrossentropy class, counts as priors (fused mean)', loss: (t, p) => new LogitAdjustedCrossentropy({ priors: PRIORS.map((v) => v * 1000) }).call(t, p), yTrue: int32(SL), yPred: SX, references: [{ expected: refScce(SL, shifted(SX, 1), true).reduce((a, b) => a + b, 0) / 3 }], saturated: saturatedLogits([3, 3]) });
+// FL*: Lin et al. 2017, appendix A (the paper's formula); with γ = 1, β = 0 it is the BCE with logits (Keras docs example above).
+lossTest({ name: 'focalLossStar, γ = 2, β = 1, soft labels', loss: (t, x) => focalLossStar(t, x), yTrue: Y2, yPred: X2, references: [{ expected: refFocalStar(Y2, X2, 2, 1) }], saturated: saturatedLogits([2, 3]) });
+lossTest({ name: 'focalLossStar, γ = 4, β = 0', loss: (t, x) => focalLossStar(t, x, { gamma: 4, beta: 0 }), yTrue: Y2, yPred: X2, references: [{ expected: refFocalStar(Y2, X2, 4, 0) }], saturated: saturatedLogits([2, 3]) });
+lossTest({ name: 'FocalLossStar class, γ = 1, β = 0 (= BCE with logits, fused mean)', loss: (t, x) => new FocalLossStar({ gamma: 1, beta: 0 }).call(t, x), yTrue: Y2, yPred: X2, references: [{ yTrue: KLY, yPred: KLX, printed: ['0.8654'] }], saturated: saturatedLogits([2, 3]) });

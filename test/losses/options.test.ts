@@ -19,6 +19,9 @@ const functions: [string, string[], Record<string, unknown>][] = [
   ['categoricalFocalCrossentropy', ['alpha', 'gamma', 'fromLogits', 'labelSmoothing', 'axis'], {}],
   ['sparseCategoricalCrossentropy', ['fromLogits', 'axis', 'ignoreClass'], {}],
   ['sparseCategoricalFocalLoss', ['gamma', 'classWeight', 'fromLogits', 'axis', 'ignoreClass'], { gamma: 2 }],
+  ['polyLoss', ['epsilon', 'gamma', 'alpha', 'fromLogits', 'labelSmoothing', 'axis'], {}],
+  ['focalLossStar', ['gamma', 'beta', 'axis'], {}],
+  ['logitAdjustedCrossentropy', ['priors', 'tau', 'axis', 'labelSmoothing', 'ignoreClass'], { priors: [1, 1] }],
 ];
 const classes: [string, Record<string, unknown>][] = [
   ['BinaryCrossentropy', {}],
@@ -28,6 +31,9 @@ const classes: [string, Record<string, unknown>][] = [
   ['CategoricalFocalCrossentropy', {}],
   ['SparseCategoricalCrossentropy', {}],
   ['SparseCategoricalFocalLoss', { gamma: 2 }],
+  ['PolyLoss', {}],
+  ['FocalLossStar', {}],
+  ['LogitAdjustedCrossentropy', { priors: [1, 1] }],
 ];
 
 function thrown(f: () => unknown): unknown {

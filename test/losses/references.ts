@@ -73,6 +73,15 @@ export function refPoly(yTrue: readonly (readonly number[])[], yPred: readonly (
   });
 }
 
+/**
+ * FL* (Lin et al. 2017, appendix A) per row, from the paper's formula `−log σ(γ x_t + β)/γ`,
+ * soft labels mixing the `x_t = x` and `x_t = −x` terms, averaged over the last axis.
+ */
+export function refFocalStar(yTrue: readonly (readonly number[])[], x: readonly (readonly number[])[], gamma: number, beta: number): number[] {
+  const nlogSigmoid = (z: number) => Math.log1p(Math.exp(-z));
+  return x.map((row, r) => row.reduce((s, v, j) => s + (yTrue[r]![j]! * nlogSigmoid(gamma * v + beta) + (1 - yTrue[r]![j]!) * nlogSigmoid(-gamma * v + beta)) / gamma, 0) / row.length);
+}
+
 /** Keras 3 `categorical_crossentropy` per row (= {@link refCfce} with alpha 1, gamma 0). */
 export function refCce(yTrue: readonly (readonly number[])[], yPred: readonly (readonly number[])[], fromLogits = false, labelSmoothing = 0): number[] {
   return refCfce(yTrue, yPred, { alpha: 1, gamma: 0, fromLogits, labelSmoothing });

@@ -25,6 +25,8 @@ export { logitAdjustedCrossentropy, LogitAdjustedCrossentropy } from './crossent
 export type { LogitAdjustedCrossentropyOptions } from './crossentropy/logitAdjusted.js';
 export { categoricalFocalCrossentropy, CategoricalFocalCrossentropy } from './focal/categorical.js';
 export type { CategoricalFocalCrossentropyOptions } from './focal/categorical.js';
+export { focalLossStar, FocalLossStar } from './focal/star.js';
+export type { FocalLossStarOptions } from './focal/star.js';
 export { polyLoss, PolyLoss } from './focal/poly.js';
 export type { PolyLossOptions } from './focal/poly.js';
 export { sparseCategoricalFocalLoss, SparseCategoricalFocalLoss } from './focal/sparse.js';

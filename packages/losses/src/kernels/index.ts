@@ -7,9 +7,11 @@
 import { bceLogits, bceProbs } from './binary/bce.js';
 import { focalLogits, focalProbs } from './binary/focal.js';
 import { flLogits, flProbs } from './binary/focalLossPackage.js';
+import { focalStarLogits } from './binary/focalStar.js';
 import type { BceKernelParams } from './binary/bce.js';
 import type { FocalKernelParams } from './binary/focal.js';
 import type { FlKernelParams } from './binary/focalLossPackage.js';
+import type { FocalStarKernelParams } from './binary/focalStar.js';
 import type { ElementwiseKernel } from './binary/rows.js';
 import { type DenseAttrs, denseForward } from './softmax/dense.js';
 import { type SparseAttrs, sparseForward } from './softmax/sparse.js';
@@ -28,6 +30,8 @@ export interface LossKernelSet {
   readonly flLogits: ElementwiseKernel<FlKernelParams>;
   /** The `focal-loss` package's binary focal loss, from probabilities. */
   readonly flProbs: ElementwiseKernel<FlKernelParams>;
+  /** FL* (Lin et al., appendix A), from logits. */
+  readonly focalStarLogits: ElementwiseKernel<FocalStarKernelParams>;
   /** Integer-label softmax losses: per-row losses or their fused reduction, and the derivatives. */
   readonly sparse: typeof sparseForward;
   /** Dense-label softmax losses: per-row losses and the derivatives. */
@@ -35,12 +39,12 @@ export interface LossKernelSet {
 }
 
 /** The JavaScript kernels: the reference backend. */
-export const jsKernels: LossKernelSet = { bceLogits, bceProbs, focalLogits, focalProbs, flLogits, flProbs, sparse: sparseForward, dense: denseForward };
+export const jsKernels: LossKernelSet = { bceLogits, bceProbs, focalLogits, focalProbs, flLogits, flProbs, focalStarLogits, sparse: sparseForward, dense: denseForward };
 
 /** The kernel set the losses run on. */
 export const lossKernels: LossKernelSet = jsKernels;
 
-export type { BceKernelParams, DenseAttrs, ElementwiseKernel, FlKernelParams, FocalKernelParams, SparseAttrs };
+export type { BceKernelParams, DenseAttrs, ElementwiseKernel, FlKernelParams, FocalKernelParams, FocalStarKernelParams, SparseAttrs };
 export { focalParams } from './binary/focal.js';
 export { flParams } from './binary/focalLossPackage.js';
 export { elementwise, fusedScale, runBinaryKernel } from './binary/rows.js';
